@@ -82,6 +82,9 @@ class DiffusionTransformer(Denoiser):
         self.norm = nn.LayerNorm(D)
         self.bias = nn.Parameter(torch.zeros(V))
         nn.init.normal_(self.tok_emb.weight, std=0.02); nn.init.normal_(self.pos_emb.weight, std=0.02)
+        # the time signal starts at zero: at the default init scale it would be ~25x the token and position
+        # embeddings, and after LayerNorm the tokens would be invisible
+        nn.init.zeros_(self.time_mlp[-1].weight); nn.init.zeros_(self.time_mlp[-1].bias)
 
     def hidden(self, x, t, attention_mask=None, token_type_ids=None):
         B, L = x.shape

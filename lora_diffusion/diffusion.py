@@ -32,11 +32,16 @@ class NoiseSchedule:
         "ELBO weight -alpha'(t) / (1 - alpha(t)) of a masked token at time `t`."
         return -self.alpha_prime(t) / self.mask_prob(t).clamp_min(self.eps)
 
+    def time_at(self, mask_prob: torch.Tensor) -> torch.Tensor:
+        "Inverse of `mask_prob`: the time at which a token is masked with probability `mask_prob`."
+        raise NotImplementedError
+
 # %% ../nbs/01_diffusion.ipynb 7
 class LinearSchedule(NoiseSchedule):
     "alpha(t) = 1 - t, so the mask probability is t and w(t) = 1/t."
     def alpha(self, t): return 1 - t
     def alpha_prime(self, t): return -torch.ones_like(t)
+    def time_at(self, mask_prob): return mask_prob
 
 class CosineSchedule(NoiseSchedule):
     "alpha(t) = cos(pi t / 2): few tokens are masked early in the forward process, many late."
@@ -46,6 +51,8 @@ class CosineSchedule(NoiseSchedule):
     def mask_prob(self, t):
         # 1 - cos(x) = 2 sin^2(x / 2) keeps precision for small t, where 1 - cos(x) cancels
         return 2 * torch.sin(0.25 * math.pi * t) ** 2
+
+    def time_at(self, mask_prob): return (4 / math.pi) * torch.asin(torch.sqrt(mask_prob / 2))  # inverts 2 sin^2(pi t / 4)
 
 SCHEDULES = {"linear": LinearSchedule, "cosine": CosineSchedule}
 

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Build the docs site and README without Quarto.
+# With Quarto installed, `nbdev_docs` builds the full site from nbs/_quarto.yml instead.
+#   1. nbdev_proc_nbs runs nbdev's notebook processors (show_doc, directives) into _proc/;
+#   2. the processed notebooks are cleaned of keys that nbconvert's schema rejects;
+#   3. nbconvert renders each page to HTML in _docs/, and index.ipynb to README.md.
+# With CHECK_README=1 (the default) the script fails when the committed README.md is out of date.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+py=.venv/bin/python; [ -x "$py" ] || py=python3
+
+rm -rf _proc _docs
+"$(dirname "$py")/nbdev_proc_nbs" >/dev/null
+"$py" - <<'PY'
+import json, pathlib
+for path in pathlib.Path("_proc").rglob("*.ipynb"):
+    nb = json.loads(path.read_text())
+    nb.get("metadata", {}).pop("has_sd", None)
+    for cell in nb.get("cells", []):
+        cell.get("metadata", {}).pop("execution", None)
+    path.write_text(json.dumps(nb, indent=1))
+PY
+mkdir -p _docs
+for nb in _proc/*.ipynb; do
+  "$py" -m jupyter nbconvert --log-level WARN --to html --output-dir _docs "$nb"
+done
+ls _docs/*.html >/dev/null
+
+"$py" -m jupyter nbconvert --log-level WARN --to markdown --output-dir _proc/readme --output README nbs/index.ipynb
+if [ "${CHECK_README:-1}" = "1" ] && ! diff -q _proc/readme/README.md README.md >/dev/null; then
+  echo "README.md is out of date with nbs/index.ipynb: run CHECK_README=0 bash scripts/build_docs.sh && cp _proc/readme/README.md README.md"
+  exit 1
+fi
+echo "docs: $(ls _docs/*.html | wc -l) pages in _docs/"
