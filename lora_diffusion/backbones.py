@@ -158,7 +158,7 @@ def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokeni
     finally: hf_logging.set_verbosity(verbosity)
     return HFMaskedLM(model, tok)
 
-# %% ../nbs/02_backbones.ipynb 21
+# %% ../nbs/02_backbones.ipynb 23
 def load_backbone(cfg: ModelConfig) -> Denoiser:
     "Load the frozen pretrained base described by `cfg`."
     folder = find_base_folder(cfg.name_or_path)
@@ -175,7 +175,7 @@ def shipped_bases() -> list[str]:
     "Names of the bases shipped under `lora_diffusion/bases/`."
     return sorted(p.parent.name for p in BASES_DIR.glob(f"*/{MANIFEST}"))
 
-# %% ../nbs/02_backbones.ipynb 23
+# %% ../nbs/02_backbones.ipynb 25
 def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoiser:
     "Load a base written by `save_base_folder`."
     from safetensors.torch import load_file
@@ -197,7 +197,7 @@ def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoise
     net.load_state_dict(parts, strict=False)
     return net.freeze()
 
-# %% ../nbs/02_backbones.ipynb 24
+# %% ../nbs/02_backbones.ipynb 26
 def save_base_folder(net: Denoiser, folder, manifest: dict, trained_names: Optional[list[str]] = None,
                      dtype: torch.dtype = torch.float32) -> Path:
     "Write `net` (or only the tensors named in `trained_names`) and its manifest to `folder`."

@@ -36,7 +36,7 @@ def run_cli(main: Callable[[Optional[list]], int], argv: Optional[list] = None) 
 # %% ../nbs/11_cli.ipynb 7
 def _train_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="lora-diffusion-train", description="Train a method on a task and evaluate it; any --section.key VALUE overrides the config.",
+        prog="lora-diffusion-train", allow_abbrev=False, description="Train a method on a task and evaluate it; any --section.key VALUE overrides the config.",
         epilog="example: lora-diffusion-train --config quickstart_cpu --task sst2 --method lora_diffusion --max_steps 100")
     p.add_argument("--config", help="YAML file (or shipped config name) applied over the task and method layers")
     p.add_argument("--task", help="task name, a file under configs/tasks/")
@@ -56,7 +56,7 @@ def train_main(): sys.exit(run_cli(train_cli))
 
 # %% ../nbs/11_cli.ipynb 9
 def _evaluate_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="lora-diffusion-evaluate", description="Decode a split with a trained checkpoint and score it.")
+    p = argparse.ArgumentParser(prog="lora-diffusion-evaluate", allow_abbrev=False, description="Decode a split with a trained checkpoint and score it.")
     p.add_argument("--checkpoint", required=True, help="run folder or checkpoints/step_* folder holding adapter.safetensors and config.yaml")
     p.add_argument("--task", help="task name; must match the checkpoint's")
     p.add_argument("--split", help="split to score (default: the task's eval_split)")

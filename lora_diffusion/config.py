@@ -97,6 +97,7 @@ class DataConfig:
     data_dir: Optional[str] = None  # folder of <split>.jsonl files; None uses the files named by the task
     subset_size: Optional[int] = None  # train on a seeded sample of this many examples
     eval_subset_size: Optional[int] = 256  # examples decoded at periodic evaluations; the final one decodes the whole split
+    shuffle_labels: bool = False  # control run: permute the training labels (seeded), so scores should fall to chance
     num_workers: int = 0  # DataLoader worker processes
     pin_memory: bool = False  # pin host memory for faster copies to the GPU
 
@@ -214,6 +215,8 @@ def validate_config(cfg: Config):
     _require(cfg.diffusion.num_steps >= 1, f"diffusion.num_steps={cfg.diffusion.num_steps} is invalid: it must be at least 1.")
     _require(m.hidden_dim % m.num_heads == 0,
              f"model.hidden_dim={m.hidden_dim} is not divisible by model.num_heads={m.num_heads}.")
+    _require(not (cfg.diffusion.elbo_weighting and cfg.diffusion.forward_type != "mask"),
+             "diffusion.elbo_weighting is defined for forward_type mask only; turn one of them off.")
     for key in ("subset_size", "eval_subset_size"):
         n = getattr(cfg.data, key)
         _require(n is None or n >= 1, f"data.{key}={n} is invalid: use a positive count, or null for all examples.")

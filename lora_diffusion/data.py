@@ -21,8 +21,8 @@ from .config import DataConfig, TaskConfig
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'PACKAGE_DIR', 'DataError', 'read_jsonl', 'check_columns', 'load_split', 'take_subset', 'template_fields',
-           'check_task', 'Encoded', 'encode_example', 'collate', 'TaskData']
+__all__ = ['log', 'PACKAGE_DIR', 'DataError', 'read_jsonl', 'check_columns', 'load_split', 'take_subset', 'shuffle_labels',
+           'template_fields', 'check_task', 'Encoded', 'encode_example', 'collate', 'TaskData']
 
 # %% ../nbs/05_data.ipynb 5
 class DataError(ValueError):
@@ -92,7 +92,14 @@ def take_subset(rows: list, n: Optional[int], seed: int) -> list:
     keep = sorted(random.Random(seed).sample(range(len(rows)), n))
     return [rows[i] for i in keep]
 
-# %% ../nbs/05_data.ipynb 17
+# %% ../nbs/05_data.ipynb 16
+def shuffle_labels(rows: list[dict], label_column: str, seed: int) -> list[dict]:
+    "Copies of `rows` with the values of `label_column` permuted by a seeded shuffle."
+    labels = [r[label_column] for r in rows]
+    random.Random(seed).shuffle(labels)
+    return [{**r, label_column: y} for r, y in zip(rows, labels)]
+
+# %% ../nbs/05_data.ipynb 20
 def template_fields(template: str) -> list[str]:
     "Column names used as `{placeholders}` in `template`."
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
@@ -109,7 +116,7 @@ def check_task(task: TaskConfig, tokenizer):
         raise DataError(f"task {task.name}: verbalizer token lengths {lengths} must all equal task.max_target_length="
                         f"{task.max_target_length}, so that the target length cannot reveal the label.")
 
-# %% ../nbs/05_data.ipynb 20
+# %% ../nbs/05_data.ipynb 23
 @dataclass
 class Encoded:
     "One tokenized example."
@@ -131,7 +138,7 @@ def encode_example(task: TaskConfig, row: dict, tokenizer) -> Encoded:
     sequence = [tokenizer.cls_token_id] + ids + [tokenizer.sep_token_id] + target + [tokenizer.sep_token_id]
     return Encoded(sequence, len(ids) + 2, len(target), label)
 
-# %% ../nbs/05_data.ipynb 23
+# %% ../nbs/05_data.ipynb 26
 def collate(batch: list[Encoded], pad_token_id: int = 0) -> dict:
     "Pad a list of `Encoded` into tensors: input_ids, attention_mask, token_type_ids, target_mask (B, L); labels (B,)."
     B, L = len(batch), max(len(e.input_ids) for e in batch)
@@ -149,7 +156,7 @@ def collate(batch: list[Encoded], pad_token_id: int = 0) -> dict:
     return dict(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
                 target_mask=target_mask, labels=labels)
 
-# %% ../nbs/05_data.ipynb 26
+# %% ../nbs/05_data.ipynb 29
 class TaskData(torch.utils.data.Dataset):
     "The encoded examples of one split."
     def __init__(self, task: TaskConfig, rows: list[dict], tokenizer):

@@ -54,7 +54,8 @@ class PretrainConfig:
     schedule: Literal["cosine", "linear"] = "cosine"  # noise schedule of the forward process
     eval_mask_rate: float = 0.15  # share of tokens masked for the held-out accuracy
     eval_sequences: int = 512  # held-out sequences scored
-    eval_frequency: int = 250  # steps between held-out evaluations
+    eval_frequency: int = 250  # steps between held-out evaluations (and intermediate saves)
+    log_frequency: int = 100  # steps between log lines
     save_dtype: Literal["float32", "float16"] = "float16"  # dtype of the saved tensors
     seed: int = 0  # seeds initialization, data order and noise
     hidden_dim: int = 384  # built-in transformer width (backbone transformer)
@@ -64,7 +65,7 @@ class PretrainConfig:
 # %% ../nbs/02a_pretrain.ipynb 7
 def parse_pretrain_args(argv: Optional[list] = None) -> PretrainConfig:
     "Parse `lora-diffusion-pretrain` flags into a validated `PretrainConfig`."
-    p = argparse.ArgumentParser(prog="lora-diffusion-pretrain", description="Diffusion-pretrain a base denoiser.")
+    p = argparse.ArgumentParser(prog="lora-diffusion-pretrain", allow_abbrev=False, description="Diffusion-pretrain a base denoiser.")
     hints = typing.get_type_hints(PretrainConfig)
     for f in fields(PretrainConfig):
         p.add_argument(f"--{f.name}", default=None, help=f"default: {f.default}")
@@ -180,6 +181,9 @@ def pretrain(cfg: PretrainConfig) -> dict:
         loss = pretrain_step(net, x, cfg, g, step)
         opt.zero_grad(set_to_none=True); loss.backward()
         torch.nn.utils.clip_grad_norm_(params, 1.0); opt.step(); sched.step()
+        if step % cfg.log_frequency == 0:
+            log.info("step %d  loss %.3f  lr %.2e  max mask rate %.2f  %.2f s/step", step, loss.item(),
+                     sched.get_last_lr()[0], max_mask_rate(step, cfg), (time.perf_counter() - start) / step)
         if step % cfg.eval_frequency == 0 or step == cfg.max_steps:
             acc = masked_accuracy(net, eval_seqs, cfg.eval_mask_rate, cfg.schedule)
             history.append({"step": step, "loss": loss.item(), "masked_accuracy": acc})

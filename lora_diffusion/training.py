@@ -25,7 +25,7 @@ from tqdm.auto import tqdm
 from . import __version__
 from .backbones import load_backbone
 from .config import Config, ConfigError, config_to_dict, save_config
-from .data import TaskData, load_split, take_subset
+from .data import TaskData, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
 from .metrics import file_mb, peak_memory_mb
 from .trajectory_lora import (LoRADiffusionModel, logits_at, orth_regularizer, parameter_breakdown,
@@ -102,7 +102,7 @@ def denoising_loss(model: LoRADiffusionModel, batch: dict, cfg: Config, generato
     schedule = get_schedule(cfg.diffusion.schedule)
     t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator).to(x0.device)  # (B,)
     noised = forward_noise(x0, target_mask, t, schedule, cfg.diffusion.forward_type, model.base.mask_token_id,
-                           cfg.model.vocab_size if cfg.model.backbone == "transformer" else len(model.base.tokenizer), generator)
+                           len(model.base.tokenizer), generator)
     logits = logits_at(model, noised.xt, t, noised.loss_mask, batch)  # (N, V)
     weights = None
     if cfg.diffusion.elbo_weighting:
@@ -163,6 +163,9 @@ class Trainer:
         self.model = build_model(cfg, base).to(self.device)
         tok = self.model.base.tokenizer
         train_rows = take_subset(load_split(cfg.task, cfg.data, cfg.task.train_split), cfg.data.subset_size, tr.seed)
+        if cfg.data.shuffle_labels:
+            log.warning("data.shuffle_labels is on: training labels are permuted, so this run is a chance-level control.")
+            train_rows = shuffle_labels(train_rows, cfg.task.label_column, tr.seed)
         eval_rows = load_split(cfg.task, cfg.data, cfg.task.eval_split)
         self.train_data = TaskData(cfg.task, train_rows, tok)
         self.eval_data = TaskData(cfg.task, eval_rows, tok)

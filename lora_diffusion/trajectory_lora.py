@@ -146,9 +146,8 @@ def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tenso
     if cache is None or model.base.time_conditioned:
         with torch.no_grad(): return model.base.hidden(*args(rows))
     if "h" not in cache:  # first call of a sampling run: every row is computed once
-        cache["x"], cache["h"] = xt.clone(), torch.zeros(0)
         all_rows = torch.arange(xt.shape[0], device=xt.device)
-        with torch.no_grad(): cache["h"] = model.base.hidden(*args(all_rows))
+        with torch.no_grad(): cache["x"], cache["h"] = xt.clone(), model.base.hidden(*args(all_rows))
     stale = rows[(cache["x"][rows] != xt[rows]).any(1)]
     if stale.numel():
         with torch.no_grad(): cache["h"][stale] = model.base.hidden(*args(stale))

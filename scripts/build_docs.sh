@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build the docs site and README without Quarto.
 # With Quarto installed, `nbdev_docs` builds the full site from nbs/_quarto.yml instead.
-#   1. nbdev_proc_nbs runs nbdev's notebook processors (show_doc, directives) into _proc/;
+#   1. nbdev's notebook processors (show_doc, directives) write processed copies into _proc/
+#      (the same step as nbdev_proc_nbs, minus its attempt to download and install Quarto);
 #   2. the processed notebooks are cleaned of keys that nbconvert's schema rejects;
 #   3. nbconvert renders each page to HTML in _docs/, and index.ipynb to README.md.
 # With CHECK_README=1 (the default) the script fails when the committed README.md is out of date.
@@ -10,19 +11,26 @@ cd "$(dirname "$0")/.."
 py=.venv/bin/python; [ -x "$py" ] || py=python3
 
 rm -rf _proc _docs
-"$(dirname "$py")/nbdev_proc_nbs" >/dev/null
+"$py" -W ignore -c "from nbdev.serve import proc_nbs; proc_nbs('nbs', n_workers=0, force=True)"
 "$py" - <<'PY'
 import json, pathlib
 for path in pathlib.Path("_proc").rglob("*.ipynb"):
     nb = json.loads(path.read_text())
     nb.get("metadata", {}).pop("has_sd", None)
     for cell in nb.get("cells", []):
+        cell.pop("has_sd", None)
         cell.get("metadata", {}).pop("execution", None)
+        source = "".join(cell.get("source", ""))
+        if cell["cell_type"] == "code" and "#| echo: false" in source:
+            cell["metadata"]["tags"] = ["remove_input"]  # Quarto hides these sources; nbconvert needs a tag
+        if cell["cell_type"] == "code":  # Quarto cell options are not for readers
+            cell["source"] = "".join(line for line in source.splitlines(True) if not line.startswith("#|"))
     path.write_text(json.dumps(nb, indent=1))
 PY
 mkdir -p _docs
 for nb in _proc/*.ipynb; do
-  "$py" -m jupyter nbconvert --log-level WARN --to html --output-dir _docs "$nb"
+  "$py" -m jupyter nbconvert --log-level WARN --to html --output-dir _docs \
+    --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags remove_input "$nb"
 done
 ls _docs/*.html >/dev/null
 
