@@ -22,9 +22,9 @@ from .config import ConfigError, ModelConfig
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'BASES_DIR', 'MANIFEST', 'Denoiser', 'time_embedding', 'DiffusionTransformer', 'HFMaskedLM', 'resolve_source',
-           'find_base_folder', 'load_hf_masked_lm', 'load_backbone', 'shipped_bases', 'load_base_folder',
-           'save_base_folder']
+__all__ = ['log', 'BASES_DIR', 'MANIFEST', 'Denoiser', 'time_embedding', 'DiffusionTransformer', 'appended_layer', 'HFMaskedLM',
+           'resolve_source', 'find_base_folder', 'load_hf_masked_lm', 'load_backbone', 'shipped_bases',
+           'load_base_folder', 'save_base_folder']
 
 # %% ../nbs/02_backbones.ipynb 5
 class Denoiser(nn.Module):
@@ -101,21 +101,34 @@ class DiffusionTransformer(Denoiser):
     def head(self, h): return h @ self.tok_emb.weight.T + self.bias
 
 # %% ../nbs/02_backbones.ipynb 13
+def appended_layer(dim: int, num_heads: int, dropout: float = 0.1) -> nn.TransformerEncoderLayer:
+    "A pre-LN transformer layer whose attention and feed-forward outputs start at zero (identity at init)."
+    layer = nn.TransformerEncoderLayer(dim, num_heads, 4 * dim, dropout, activation="gelu", batch_first=True, norm_first=True)
+    for proj in (layer.self_attn.out_proj, layer.linear2):
+        nn.init.zeros_(proj.weight); nn.init.zeros_(proj.bias)
+    return layer
+
+# %% ../nbs/02_backbones.ipynb 14
 class HFMaskedLM(Denoiser):
-    "A Hugging Face masked LM seen as a (time-agnostic) denoiser."
+    "A Hugging Face masked LM seen as a (time-agnostic) denoiser, optionally with layers added on top."
     time_conditioned = False
 
-    def __init__(self, model, tokenizer=None):
+    def __init__(self, model, tokenizer=None, added_layers: int = 0):
         super().__init__()
         heads = [name for name, _ in model.named_children() if name != model.base_model_prefix]
         if len(heads) != 1:
             # NOTE: models whose head is split over several children (DistilBERT) are not supported yet.
             raise ConfigError(f"{type(model).__name__} has output modules {heads}; HFMaskedLM needs exactly one head module.")
         self.model, self.tokenizer, self.head_name = model, tokenizer, heads[0]
+        D, H = model.config.hidden_size, model.config.num_attention_heads
+        self.added = nn.ModuleList(appended_layer(D, H) for _ in range(added_layers))
 
     def hidden(self, x, t, attention_mask=None, token_type_ids=None):
         out = self.model.base_model(input_ids=x, attention_mask=attention_mask, token_type_ids=token_type_ids)
-        return out.last_hidden_state  # (B, L, D)
+        h = out.last_hidden_state  # (B, L, D)
+        padding = None if attention_mask is None else attention_mask == 0  # (B, L) True at padding
+        for layer in self.added: h = layer(h, src_key_padding_mask=padding)
+        return h
 
     def head(self, h): return getattr(self.model, self.head_name)(h)
 
@@ -124,7 +137,7 @@ class HFMaskedLM(Denoiser):
         "The stack of transformer layers, for partial training."
         return self.model.base_model.encoder.layer
 
-# %% ../nbs/02_backbones.ipynb 17
+# %% ../nbs/02_backbones.ipynb 18
 BASES_DIR = Path(files("lora_diffusion")) / "bases"  # bases shipped with the package
 MANIFEST = "lora_diffusion_base.json"
 
@@ -142,8 +155,9 @@ def find_base_folder(name_or_path: Optional[str]) -> Optional[Path]:
         if (candidate / MANIFEST).is_file(): return candidate
     return None
 
-# %% ../nbs/02_backbones.ipynb 19
-def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokenizer: Optional[str] = None) -> HFMaskedLM:
+# %% ../nbs/02_backbones.ipynb 20
+def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokenizer: Optional[str] = None,
+                      added_layers: int = 0) -> HFMaskedLM:
     "Load `AutoModelForMaskedLM` and its tokenizer as an `HFMaskedLM`."
     from transformers import AutoModelForMaskedLM, AutoTokenizer
     from transformers.utils import logging as hf_logging
@@ -156,9 +170,9 @@ def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokeni
     except OSError as e:
         raise ConfigError(f"cannot load masked LM {name_or_path!r}: {e}") from None
     finally: hf_logging.set_verbosity(verbosity)
-    return HFMaskedLM(model, tok)
+    return HFMaskedLM(model, tok, added_layers)
 
-# %% ../nbs/02_backbones.ipynb 23
+# %% ../nbs/02_backbones.ipynb 24
 def load_backbone(cfg: ModelConfig) -> Denoiser:
     "Load the frozen pretrained base described by `cfg`."
     folder = find_base_folder(cfg.name_or_path)
@@ -175,7 +189,7 @@ def shipped_bases() -> list[str]:
     "Names of the bases shipped under `lora_diffusion/bases/`."
     return sorted(p.parent.name for p in BASES_DIR.glob(f"*/{MANIFEST}"))
 
-# %% ../nbs/02_backbones.ipynb 25
+# %% ../nbs/02_backbones.ipynb 26
 def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoiser:
     "Load a base written by `save_base_folder`."
     from safetensors.torch import load_file
@@ -190,14 +204,14 @@ def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoise
         net = DiffusionTransformer(model_cfg, AutoTokenizer.from_pretrained(resolve_source(manifest["tokenizer"])))
         net.load_state_dict(load_file(folder / manifest["weights"]))
         return net.freeze()
-    net = load_hf_masked_lm(manifest["source"], trust, manifest.get("tokenizer"))
+    net = load_hf_masked_lm(manifest["source"], trust, manifest.get("tokenizer"), manifest.get("added_layers", 0))
     parts = {k: v.float() for k, v in load_file(folder / manifest["weights"]).items()}
     missing = [k for k in parts if k not in net.state_dict()]
     if missing: raise ConfigError(f"{folder / manifest['weights']} has weights {missing[:3]} that {manifest['source']} lacks.")
     net.load_state_dict(parts, strict=False)
     return net.freeze()
 
-# %% ../nbs/02_backbones.ipynb 26
+# %% ../nbs/02_backbones.ipynb 27
 def save_base_folder(net: Denoiser, folder, manifest: dict, trained_names: Optional[list[str]] = None,
                      dtype: torch.dtype = torch.float32) -> Path:
     "Write `net` (or only the tensors named in `trained_names`) and its manifest to `folder`."

