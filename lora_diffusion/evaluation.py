@@ -80,6 +80,7 @@ def evaluate_model(model: LoRADiffusionModel, data: TaskData, cfg: Config, split
 def write_predictions(path, data: TaskData, texts: list[str], predictions: list[int], labels: list[int]):
     "One JSON line per example: index, generated text, predicted class (-1 invalid) and reference."
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as f:
         for i, (text, pred, label) in enumerate(zip(texts, predictions, labels)):

@@ -34,7 +34,18 @@ for nb in _proc/*.ipynb; do
 done
 ls _docs/*.html >/dev/null
 
-"$py" -m jupyter nbconvert --log-level WARN --to markdown --output-dir _proc/readme --output README nbs/index.ipynb
+"$py" -m jupyter nbconvert --log-level WARN --to markdown --output-dir _proc/readme --output README _proc/index.ipynb
+"$py" - <<'PY'
+# nbdev moves the title and summary into YAML front matter; a README wants them as a heading and a quote.
+import pathlib, yaml
+path = pathlib.Path("_proc/readme/README.md")
+text = path.read_text()
+if text.startswith("---"):
+    _, front, body = text.split("---", 2)
+    meta = yaml.safe_load(front)
+    text = f"# {meta['title']}\n\n> {meta['description']}\n\n" + body.lstrip()
+path.write_text(text)
+PY
 if [ "${CHECK_README:-1}" = "1" ] && ! diff -q _proc/readme/README.md README.md >/dev/null; then
   echo "README.md is out of date with nbs/index.ipynb: run CHECK_README=0 bash scripts/build_docs.sh && cp _proc/readme/README.md README.md"
   exit 1
