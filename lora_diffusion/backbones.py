@@ -164,12 +164,15 @@ def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokeni
     path = resolve_source(name_or_path)
     verbosity = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()  # a masked-LM head missing from an encoder-only checkpoint is expected here
+    hf_logging.disable_progress_bar()  # a bar per load would bury the run's own log lines
     try:
         model = AutoModelForMaskedLM.from_pretrained(path, trust_remote_code=trust_remote_code)
         tok = AutoTokenizer.from_pretrained(resolve_source(tokenizer or name_or_path), trust_remote_code=trust_remote_code)
     except OSError as e:
         raise ConfigError(f"cannot load masked LM {name_or_path!r}: {e}") from None
-    finally: hf_logging.set_verbosity(verbosity)
+    finally:
+        hf_logging.set_verbosity(verbosity)
+        hf_logging.enable_progress_bar()
     return HFMaskedLM(model, tok, added_layers)
 
 # %% ../nbs/02_backbones.ipynb 24

@@ -161,13 +161,14 @@ class Trainer:
         check_output_dir(self.out, tr.overwrite_output_dir)
         self.device = resolve_device(tr.device)
         seed_everything(tr.seed)
-        self.model = build_model(cfg, base).to(self.device)
-        tok = self.model.base.tokenizer
+        # data first: a bad data file is reported before the base is loaded
         train_rows = take_subset(load_split(cfg.task, cfg.data, cfg.task.train_split), cfg.data.subset_size, tr.seed)
         if cfg.data.shuffle_labels:
             log.warning("data.shuffle_labels is on: training labels are permuted, so this run is a chance-level control.")
             train_rows = shuffle_labels(train_rows, cfg.task.label_column, tr.seed)
         eval_rows = load_split(cfg.task, cfg.data, cfg.task.eval_split)
+        self.model = build_model(cfg, base).to(self.device)
+        tok = self.model.base.tokenizer
         self.train_data = TaskData(cfg.task, train_rows, tok)
         self.eval_data = TaskData(cfg.task, eval_rows, tok)
         self.eval_subset = TaskData(cfg.task, take_subset(eval_rows, cfg.data.eval_subset_size, tr.seed), tok)
