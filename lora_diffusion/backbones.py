@@ -199,7 +199,7 @@ def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoise
     manifest = json.loads((folder / MANIFEST).read_text())
     kind = manifest["backbone"]
     if cfg is not None and cfg.backbone != kind:
-        raise ConfigError(f"model.backbone={cfg.backbone!r} but base {folder} holds a {kind!r} backbone: set --model.backbone {kind}.")
+        raise ConfigError(f"model.backbone={cfg.backbone!r} but base {folder} contains a {kind!r} backbone: set --model.backbone {kind}.")
     trust = bool(cfg and cfg.trust_remote_code)
     if kind == "transformer":
         from transformers import AutoTokenizer

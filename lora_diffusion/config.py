@@ -87,7 +87,7 @@ class TrainingConfig:
     seed: int = 42  # seeds data order, noise and initialization
     mixed_precision: Literal["no", "bf16", "fp16"] = "bf16"  # autocast dtype; falls back to fp32 with a warning where unsupported
     device: str = "auto"  # auto, cpu, cuda or cuda:N
-    overwrite_output_dir: bool = False  # allow training into a folder that already holds a run
+    overwrite_output_dir: bool = False  # allow training into a folder that already contains a run
 
 # %% ../nbs/00_config.ipynb 11
 @dataclass

@@ -81,7 +81,7 @@ def load_split(task: TaskConfig, data: DataConfig, split: str) -> list[dict]:
     else:
         path = _split_path(task, data, split)
         rows, origin = read_jsonl(path), str(path)
-    if not rows: raise DataError(f"{origin} holds no examples.")
+    if not rows: raise DataError(f"{origin} contains no examples.")
     check_columns(task, rows, origin)
     return rows
 

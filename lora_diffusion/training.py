@@ -145,11 +145,11 @@ def load_adapter(model: LoRADiffusionModel, folder) -> LoRADiffusionModel:
 
 # %% ../nbs/07_training.ipynb 20
 def check_output_dir(path: Path, overwrite: bool):
-    "Reject an output folder that already holds a run, unless overwriting is allowed."
+    "Reject an output folder that already contains a run, unless overwriting is allowed."
     markers = ["metrics.json", ADAPTER_FILE, "checkpoints"]
     found = [m for m in markers if (path / m).exists()]
     if found and not overwrite:
-        raise ConfigError(f"training.output_dir={str(path)!r} already holds a run ({', '.join(found)}); choose another "
+        raise ConfigError(f"training.output_dir={str(path)!r} already contains a run ({', '.join(found)}); choose another "
                           "--output_dir or pass --training.overwrite_output_dir true.")
 
 # %% ../nbs/07_training.ipynb 21

@@ -75,7 +75,8 @@ def test_train_then_evaluate(tmp_path):
                                  "--data.eval_subset_size", "32", "--output_dir", str(out), "--seed", "42"], tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = json.loads((out / "metrics.json").read_text())
-    assert metrics["num_examples"] == 872 and metrics["steps"] == 20
+    assert metrics["num_examples"] == 872
+    assert metrics["steps"] == 20
     assert 0 <= metrics["decoded_accuracy"] <= 1
     assert (out / "checkpoints" / "step_0000010" / "adapter.safetensors").is_file()
     assert (out / "config.yaml").is_file()
