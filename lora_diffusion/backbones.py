@@ -22,9 +22,9 @@ from .config import ConfigError, ModelConfig
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'BASES_DIR', 'MANIFEST', 'Denoiser', 'time_embedding', 'DiffusionTransformer', 'appended_layer', 'HFMaskedLM',
-           'resolve_source', 'find_base_folder', 'load_hf_masked_lm', 'load_backbone', 'shipped_bases',
-           'load_base_folder', 'save_base_folder']
+__all__ = ['log', 'BASES_DIR', 'MANIFEST', 'Denoiser', 'time_embedding', 'TransformerBlock', 'DiffusionTransformer',
+           'appended_layer', 'HFMaskedLM', 'resolve_source', 'find_base_folder', 'load_hf_masked_lm', 'load_backbone',
+           'shipped_bases', 'load_base_folder', 'save_base_folder']
 
 # %% ../nbs/02_backbones.ipynb 5
 class Denoiser(nn.Module):
@@ -66,6 +66,39 @@ def time_embedding(t: torch.Tensor,  # (B,) times in [0, 1]
     return torch.cat([torch.sin(angles), torch.cos(angles)], dim=-1)
 
 # %% ../nbs/02_backbones.ipynb 10
+class TransformerBlock(nn.Module):
+    "Pre-LN bidirectional transformer layer with separate Q, K, V and output projections."
+    def __init__(self, dim: int, num_heads: int, dropout: float = 0.1):
+        super().__init__()
+        self.num_heads = num_heads
+        self.norm1, self.norm2 = nn.LayerNorm(dim), nn.LayerNorm(dim)
+        self.query, self.key, self.value, self.out = (nn.Linear(dim, dim) for _ in range(4))
+        self.ff1, self.ff2 = nn.Linear(dim, 4 * dim), nn.Linear(4 * dim, dim)
+        self.drop = nn.Dropout(dropout)
+        self.lora_diffusion_prefix = None  # set by prefix tuning
+
+    def attend(self, x, padding=None):
+        "Self-attention over x (B, L, D); `padding` (B, L) is True at padded keys."
+        B, L, D = x.shape
+        H, d = self.num_heads, D // self.num_heads
+        split = lambda z: z.view(B, -1, H, d).transpose(1, 2)  # (B, L', D) -> (B, H, L', d)
+        q, k, v = self.query(x), self.key(x), self.value(x)
+        keep = None if padding is None else ~padding  # (B, L)
+        prefix = self.lora_diffusion_prefix() if self.lora_diffusion_prefix is not None else None
+        if prefix is not None:  # prepend P key and value vectors that every query may attend to
+            pk, pv = (p.to(x.dtype)[None].expand(B, -1, -1) for p in prefix)  # (B, P, D) each
+            k, v = torch.cat([pk, k], 1), torch.cat([pv, v], 1)
+            if keep is not None: keep = torch.cat([keep.new_ones(B, pk.shape[1]), keep], 1)
+        mask = None if keep is None else keep[:, None, None, :]  # (B, 1, 1, L') broadcast over heads and queries
+        a = F.scaled_dot_product_attention(split(q), split(k), split(v), attn_mask=mask,
+                                           dropout_p=self.drop.p if self.training else 0.0)  # (B, H, L, d)
+        return self.out(a.transpose(1, 2).reshape(B, L, D))
+
+    def forward(self, x, padding=None):
+        x = x + self.drop(self.attend(self.norm1(x), padding))
+        return x + self.drop(self.ff2(self.drop(F.gelu(self.ff1(self.norm2(x))))))
+
+# %% ../nbs/02_backbones.ipynb 12
 class DiffusionTransformer(Denoiser):
     "Built-in time-conditioned transformer denoiser, sized by `ModelConfig`."
     time_conditioned = True
@@ -76,9 +109,7 @@ class DiffusionTransformer(Denoiser):
         self.cfg, self.tokenizer = cfg, tokenizer
         self.tok_emb, self.pos_emb, self.type_emb = nn.Embedding(V, D), nn.Embedding(cfg.max_seq_len, D), nn.Embedding(2, D)
         self.time_mlp = nn.Sequential(nn.Linear(D, D), nn.SiLU(), nn.Linear(D, D))
-        self.layers = nn.ModuleList(
-            nn.TransformerEncoderLayer(D, cfg.num_heads, 4 * D, cfg.dropout, activation="gelu", batch_first=True, norm_first=True)
-            for _ in range(cfg.num_layers))
+        self.layers = nn.ModuleList(TransformerBlock(D, cfg.num_heads, cfg.dropout) for _ in range(cfg.num_layers))
         self.norm = nn.LayerNorm(D)
         self.bias = nn.Parameter(torch.zeros(V))
         nn.init.normal_(self.tok_emb.weight, std=0.02); nn.init.normal_(self.pos_emb.weight, std=0.02)
@@ -94,13 +125,13 @@ class DiffusionTransformer(Denoiser):
         padding = None if attention_mask is None else attention_mask == 0  # (B, L) True at padding
         for layer in self.layers:
             if self.cfg.gradient_checkpointing and self.training and torch.is_grad_enabled():
-                h = checkpoint(layer, h, None, padding, use_reentrant=False)
-            else: h = layer(h, src_key_padding_mask=padding)
+                h = checkpoint(layer, h, padding, use_reentrant=False)
+            else: h = layer(h, padding)
         return self.norm(h)  # (B, L, D)
 
     def head(self, h): return h @ self.tok_emb.weight.T + self.bias
 
-# %% ../nbs/02_backbones.ipynb 13
+# %% ../nbs/02_backbones.ipynb 17
 def appended_layer(dim: int, num_heads: int, dropout: float = 0.1) -> nn.TransformerEncoderLayer:
     "A pre-LN transformer layer whose attention and feed-forward outputs start at zero (identity at init)."
     layer = nn.TransformerEncoderLayer(dim, num_heads, 4 * dim, dropout, activation="gelu", batch_first=True, norm_first=True)
@@ -108,7 +139,7 @@ def appended_layer(dim: int, num_heads: int, dropout: float = 0.1) -> nn.Transfo
         nn.init.zeros_(proj.weight); nn.init.zeros_(proj.bias)
     return layer
 
-# %% ../nbs/02_backbones.ipynb 14
+# %% ../nbs/02_backbones.ipynb 18
 class HFMaskedLM(Denoiser):
     "A Hugging Face masked LM seen as a (time-agnostic) denoiser, optionally with layers added on top."
     time_conditioned = False
@@ -137,7 +168,7 @@ class HFMaskedLM(Denoiser):
         "The stack of transformer layers, for partial training."
         return self.model.base_model.encoder.layer
 
-# %% ../nbs/02_backbones.ipynb 18
+# %% ../nbs/02_backbones.ipynb 22
 BASES_DIR = Path(files("lora_diffusion")) / "bases"  # bases shipped with the package
 MANIFEST = "lora_diffusion_base.json"
 
@@ -155,7 +186,7 @@ def find_base_folder(name_or_path: Optional[str]) -> Optional[Path]:
         if (candidate / MANIFEST).is_file(): return candidate
     return None
 
-# %% ../nbs/02_backbones.ipynb 20
+# %% ../nbs/02_backbones.ipynb 24
 def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokenizer: Optional[str] = None,
                       added_layers: int = 0) -> HFMaskedLM:
     "Load `AutoModelForMaskedLM` and its tokenizer as an `HFMaskedLM`."
@@ -175,7 +206,7 @@ def load_hf_masked_lm(name_or_path: str, trust_remote_code: bool = False, tokeni
         hf_logging.enable_progress_bar()
     return HFMaskedLM(model, tok, added_layers)
 
-# %% ../nbs/02_backbones.ipynb 24
+# %% ../nbs/02_backbones.ipynb 28
 def load_backbone(cfg: ModelConfig) -> Denoiser:
     "Load the frozen pretrained base described by `cfg`."
     folder = find_base_folder(cfg.name_or_path)
@@ -192,7 +223,7 @@ def shipped_bases() -> list[str]:
     "Names of the bases shipped under `lora_diffusion/bases/`."
     return sorted(p.parent.name for p in BASES_DIR.glob(f"*/{MANIFEST}"))
 
-# %% ../nbs/02_backbones.ipynb 26
+# %% ../nbs/02_backbones.ipynb 30
 def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoiser:
     "Load a base written by `save_base_folder`."
     from safetensors.torch import load_file
@@ -214,7 +245,7 @@ def load_base_folder(folder: Path, cfg: Optional[ModelConfig] = None) -> Denoise
     net.load_state_dict(parts, strict=False)
     return net.freeze()
 
-# %% ../nbs/02_backbones.ipynb 27
+# %% ../nbs/02_backbones.ipynb 31
 def save_base_folder(net: Denoiser, folder, manifest: dict, trained_names: Optional[list[str]] = None,
                      dtype: torch.dtype = torch.float32) -> Path:
     "Write `net` (or only the tensors named in `trained_names`) and its manifest to `folder`."

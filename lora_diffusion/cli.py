@@ -18,7 +18,7 @@ log = logging.getLogger("lora_diffusion")
 
 # %% auto 0
 __all__ = ['log', 'setup_logging', 'run_cli', 'train_cli', 'train_main', 'evaluate_cli', 'evaluate_main', 'pretrain_cli',
-           'pretrain_main']
+           'pretrain_main', 'experiments_cli', 'experiments_main', 'verify_tables_cli', 'verify_tables_main']
 
 # %% ../nbs/11_cli.ipynb 5
 def setup_logging(level: str = "INFO"):
@@ -86,3 +86,84 @@ def pretrain_cli(argv: Optional[list] = None) -> int:
     return 0
 
 def pretrain_main(): sys.exit(run_cli(pretrain_cli))
+
+# %% ../nbs/11_cli.ipynb 17
+def _experiments_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="lora-diffusion-experiments", allow_abbrev=False,
+        description="Train every (task, method, seed) cell without a usable metrics.json into OUTPUT_DIR/TASK/METHOD/seed_SEED, "
+                    "then write the result tables; any --section.key VALUE overrides the config of every cell.",
+        epilog="example: lora-diffusion-experiments --config quickstart_cpu --tasks sst2 --methods lora_diffusion "
+               "--seeds 42 43 44 --output_dir outputs/grid --max_steps 100")
+    p.add_argument("--tasks", nargs="+", help="task names, files under configs/tasks/")
+    p.add_argument("--methods", nargs="+", help="method names, files under configs/methods/")
+    p.add_argument("--seeds", nargs="+", type=int, help="training seeds; each gives one run per task and method")
+    p.add_argument("--output_dir", required=True, help="results folder: the run folders, grid.json and the tables")
+    p.add_argument("--config", help="YAML file (or shipped config name) applied over the task and method layers")
+    p.add_argument("--reference_method", default="lora_diffusion", help="method the others are compared with (default: lora_diffusion)")
+    p.add_argument("--dry_run", action="store_true", help="validate every cell's config and print the plan; train and write nothing")
+    p.add_argument("--collect_only", action="store_true",
+                   help="train nothing; write the tables from the run folders under --output_dir (limited to --tasks, --methods and --seeds where given)")
+    return p
+
+# %% ../nbs/11_cli.ipynb 18
+def _selected(row: dict, args: argparse.Namespace) -> bool:
+    "Whether a collected row is in the --tasks, --methods and --seeds given (all rows, where one is not given)."
+    for key, chosen in (("task", args.tasks), ("method", args.methods), ("seed", args.seeds)):
+        if chosen and row[key] is not None and row[key] not in chosen: return False
+    return True
+
+# %% ../nbs/11_cli.ipynb 19
+def experiments_cli(argv: Optional[list] = None) -> int:
+    "Entry point of lora-diffusion-experiments; returns 1 when a collected cell failed."
+    from lora_diffusion.analysis import collect_runs
+    from lora_diffusion.experiments import run_grid, summarize, table_to_markdown, write_tables
+    args, rest = _experiments_parser().parse_known_args(argv)
+    overrides = parse_overrides(rest)
+    if args.dry_run and args.collect_only: raise ConfigError("--dry_run and --collect_only exclude each other; pass one of them.")
+    if not args.collect_only:
+        for name in ("tasks", "methods", "seeds"):
+            if not getattr(args, name): raise ConfigError(f"--{name} is missing: list at least one, or pass --collect_only.")
+    setup_logging()  # run_grid validates every cell's config before it logs anything
+
+    if not args.collect_only:
+        records = run_grid(args.tasks, args.methods, args.seeds, args.output_dir, args.config, overrides, dry_run=args.dry_run)
+        if args.dry_run:
+            for r in records: print(f"{r['action']:<4} {r['task']} {r['method']} seed {r['seed']}: {r['folder']}")
+            print(f"{len(records)} {'cell' if len(records) == 1 else 'cells'}; dry run, so nothing was trained or written.")
+            return 0
+
+    rows = [row for row in collect_runs(args.output_dir) if _selected(row, args)]
+    if not rows: raise ConfigError(f"no run folders found under {args.output_dir}; run the grid first, or check --output_dir.")
+    table = summarize(rows, args.reference_method)
+    paths = write_tables(table, args.output_dir, rows, args.config, overrides or None)
+    print(table_to_markdown(table), end="")
+    failed = sum(row["status"] != "ok" for row in rows)
+    if not failed: return 0
+    print(f"{failed} of {len(rows)} cells failed; the reasons and rerun commands are in {paths['failures.md']}", file=sys.stderr)
+    return 1
+
+# %% ../nbs/11_cli.ipynb 20
+def experiments_main(): sys.exit(run_cli(experiments_cli))
+
+# %% ../nbs/11_cli.ipynb 24
+def _verify_tables_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="lora-diffusion-verify-tables", allow_abbrev=False,
+                                description="Check the parameter columns of a results table against the counts taken from the runs.")
+    p.add_argument("--table", required=True, help="results.csv written by lora-diffusion-experiments")
+    p.add_argument("--counts", required=True, help="parameter_counts.json written beside it")
+    return p
+
+# %% ../nbs/11_cli.ipynb 25
+def verify_tables_cli(argv: Optional[list] = None) -> int:
+    "Entry point of lora-diffusion-verify-tables; returns 1 when a row does not match the counts."
+    from lora_diffusion.experiments import verify_tables
+    args = _verify_tables_parser().parse_args(argv)
+    problems = verify_tables(args.table, args.counts)
+    for problem in problems: print(problem, file=sys.stderr)
+    if problems: return 1
+    print("ok")
+    return 0
+
+# %% ../nbs/11_cli.ipynb 26
+def verify_tables_main(): sys.exit(run_cli(verify_tables_cli))

@@ -124,8 +124,18 @@ class TaskConfig:
 
 @dataclass
 class MethodConfig:
-    "The adaptation method."
+    "The adaptation method and the settings of the baselines (trajectory LoRA has its own `lora` section)."
     name: str = "lora_diffusion"  # a file name under configs/methods/
+    lora_rank: int = 64  # weight_lora: rank of each update
+    lora_alpha: float = 64.0  # weight_lora: the update is scaled by alpha / rank
+    lora_dropout: float = 0.0  # weight_lora: dropout on the LoRA input
+    target_modules: Optional[list] = None  # weight_lora: module names (regexes); null picks the attention and MLP layers
+    prefix_length: int = 32  # prefix_tuning: key/value vectors prepended in every attention layer
+    prefix_projection: bool = False  # prefix_tuning: produce the prefixes with a reparameterization MLP
+    prefix_hidden_dim: int = 512  # prefix_tuning: width of that MLP
+    adapter_dim: int = 256  # adapters: bottleneck width of each Houlsby adapter
+    reft_rank: int = 8  # loreft: rank r of the intervention subspace
+    reft_layers: Optional[list] = None  # loreft: indices of the layers whose outputs are edited; null for all
 
 # %% ../nbs/00_config.ipynb 13
 @dataclass
@@ -217,6 +227,10 @@ def validate_config(cfg: Config):
              f"model.hidden_dim={m.hidden_dim} is not divisible by model.num_heads={m.num_heads}.")
     _require(not (cfg.diffusion.elbo_weighting and cfg.diffusion.forward_type != "mask"),
              "diffusion.elbo_weighting is defined for forward_type mask only; turn one of them off.")
+    me = cfg.method
+    for key in ("lora_rank", "prefix_length", "prefix_hidden_dim", "adapter_dim", "reft_rank"):
+        _require(getattr(me, key) >= 1, f"method.{key}={getattr(me, key)} is invalid: it must be at least 1.")
+    _require(0 <= me.lora_dropout < 1, f"method.lora_dropout={me.lora_dropout} is invalid: use a value in [0, 1).")
     for key in ("subset_size", "eval_subset_size"):
         n = getattr(cfg.data, key)
         _require(n is None or n >= 1, f"data.{key}={n} is invalid: use a positive count, or null for all examples.")

@@ -20,7 +20,8 @@ from .config import Config, ConfigError, read_config
 from .data import TaskData, load_split
 from .diffusion import ancestral_sample, forward_noise, get_schedule, sample_time
 from .metrics import classification_scores, match_verbalizer
-from .trajectory_lora import LoRADiffusionModel, logits_at
+from .baselines import AdaptedDenoiser
+from .trajectory_lora import LoRADiffusionModel
 
 log = logging.getLogger(__name__)
 
@@ -30,29 +31,29 @@ __all__ = ['log', 'decode_batch', 'teacher_forced_hits', 'evaluate_model', 'writ
 
 # %% ../nbs/08_evaluation.ipynb 6
 @torch.no_grad()
-def decode_batch(model: LoRADiffusionModel, batch: dict, cfg: Config, generator: torch.Generator,
+def decode_batch(model: LoRADiffusionModel | AdaptedDenoiser, batch: dict, cfg: Config, generator: torch.Generator,
                  return_trace: bool = False):
     "Sample the target slots of `batch`; return the sampler output."
     model.eval()
     cache = {}  # per-row hidden states, reused while a row's x_t is unchanged (time-agnostic bases only)
-    denoise = lambda xt, t, positions: logits_at(model, xt, t, positions, batch, cache)
+    denoise = lambda xt, t, positions: model.logits_at(xt, t, positions, batch, cache)
     return ancestral_sample(denoise, batch["input_ids"], batch["target_mask"], get_schedule(cfg.diffusion.schedule),
                             cfg.diffusion.num_steps, model.base.mask_token_id, generator, return_trace)
 
 # %% ../nbs/08_evaluation.ipynb 8
 @torch.no_grad()
-def teacher_forced_hits(model: LoRADiffusionModel, batch: dict, cfg: Config, generator: torch.Generator) -> tuple[int, int]:
+def teacher_forced_hits(model: LoRADiffusionModel | AdaptedDenoiser, batch: dict, cfg: Config, generator: torch.Generator) -> tuple[int, int]:
     "Correct argmax predictions and scored positions for one batch noised by the forward process."
     x0, target_mask = batch["input_ids"], batch["target_mask"]
     t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator).to(x0.device)
     noised = forward_noise(x0, target_mask, t, get_schedule(cfg.diffusion.schedule), "mask", model.base.mask_token_id,
                            generator=generator)
     if not noised.noise_mask.any(): return 0, 0
-    logits = logits_at(model, noised.xt, t, noised.noise_mask, batch)
+    logits = model.logits_at(noised.xt, t, noised.noise_mask, batch)
     return int((logits.argmax(-1) == x0[noised.noise_mask]).sum()), int(noised.noise_mask.sum())
 
 # %% ../nbs/08_evaluation.ipynb 10
-def evaluate_model(model: LoRADiffusionModel, data: TaskData, cfg: Config, split: str = "validation",
+def evaluate_model(model: LoRADiffusionModel | AdaptedDenoiser, data: TaskData, cfg: Config, split: str = "validation",
                    predictions_file: Optional[Path] = None, seed: Optional[int] = None) -> dict:
     "Decode every example of `data`, score it and optionally write one JSON line per prediction."
     device = next(model.parameters()).device

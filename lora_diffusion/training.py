@@ -28,15 +28,15 @@ from .config import Config, ConfigError, config_to_dict, save_config
 from .data import TaskData, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
 from .metrics import file_mb, peak_memory_mb
-from .trajectory_lora import (LoRADiffusionModel, logits_at, orth_regularizer, parameter_breakdown,
-                                            rank_regularizer, shrink_singular_values_)
+from .baselines import BASELINES, AdaptedDenoiser, build_baseline
+from .trajectory_lora import LoRADiffusionModel
 
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'METHODS', 'ADAPTER_FILE', 'resolve_device', 'autocast_dtype', 'autocast', 'seed_everything', 'lr_factor',
-           'build_model', 'trainable_summary', 'denoising_loss', 'save_checkpoint', 'load_adapter', 'check_output_dir',
-           'Trainer', 'train']
+__all__ = ['log', 'METHODS', 'Model', 'ADAPTER_FILE', 'resolve_device', 'autocast_dtype', 'autocast', 'seed_everything',
+           'lr_factor', 'build_model', 'trainable_summary', 'denoising_loss', 'save_checkpoint', 'load_adapter',
+           'check_output_dir', 'Trainer', 'train']
 
 # %% ../nbs/07_training.ipynb 6
 def resolve_device(name: str) -> torch.device:
@@ -77,43 +77,41 @@ def lr_factor(step: int, warmup_steps: int, max_steps: int) -> float:
     return 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 # %% ../nbs/07_training.ipynb 14
-METHODS = ("lora_diffusion",)
+METHODS = ("lora_diffusion", *BASELINES)
+Model = LoRADiffusionModel | AdaptedDenoiser
 
-def build_model(cfg: Config, base=None) -> LoRADiffusionModel:
+def build_model(cfg: Config, base=None) -> Model:
     "The adapted model for `cfg`; `base` skips loading when a frozen base is already in memory."
     if cfg.method.name not in METHODS:
         raise ConfigError(f"method {cfg.method.name!r} is not implemented; available: {', '.join(METHODS)}.")
     base = base if base is not None else load_backbone(cfg.model)
-    return LoRADiffusionModel(base, cfg.lora)
+    if cfg.method.name == "lora_diffusion": return LoRADiffusionModel(base, cfg.lora)
+    return build_baseline(base, cfg.method)
 
-def trainable_summary(model: LoRADiffusionModel) -> dict:
+def trainable_summary(model: Model) -> dict:
     "Trainable parameters: count, share of the base in percent, and breakdown by part."
-    breakdown = parameter_breakdown(model.adapter)
+    breakdown = model.parameter_breakdown()
     trainable = sum(p.numel() for p in model.parameters() if p.requires_grad)
     assert trainable == breakdown["total"], f"breakdown {breakdown['total']} != trainable {trainable}"
-    base = model.base.num_parameters()
-    return {"trainable_params": trainable, "base_params": base, "trainable_percent": 100 * trainable / base,
-            "parameter_breakdown": breakdown}
+    return {"trainable_params": trainable, "base_params": model.base_params,
+            "trainable_percent": 100 * trainable / model.base_params, "parameter_breakdown": breakdown}
 
 # %% ../nbs/07_training.ipynb 16
-def denoising_loss(model: LoRADiffusionModel, batch: dict, cfg: Config, generator: torch.Generator) -> tuple[torch.Tensor, dict]:
-    "Denoising loss at the noised target positions plus the adapter's regularizers."
+def denoising_loss(model: Model, batch: dict, cfg: Config, generator: torch.Generator) -> tuple[torch.Tensor, dict]:
+    "Denoising loss at the noised target positions plus the method's regularizers."
     x0, target_mask = batch["input_ids"], batch["target_mask"]
     schedule = get_schedule(cfg.diffusion.schedule)
     t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator).to(x0.device)  # (B,)
     noised = forward_noise(x0, target_mask, t, schedule, cfg.diffusion.forward_type, model.base.mask_token_id,
                            len(model.base.tokenizer), generator)
-    logits = logits_at(model, noised.xt, t, noised.loss_mask, batch)  # (N, V)
+    logits = model.logits_at(noised.xt, t, noised.loss_mask, batch)  # (N, V)
     weights = None
     if cfg.diffusion.elbo_weighting:
         row_of = noised.loss_mask.nonzero()[:, 0]
         weights = schedule.loss_weight(t)[row_of]
     denoise = diffusion_loss(logits, x0[noised.loss_mask], weights, int(target_mask.sum()))
-    r_orth = orth_regularizer(model.adapter)
-    with torch.no_grad(): r_rank = rank_regularizer(model.adapter)  # applied as a proximal step, see train_step
-    loss = denoise + cfg.lora.orth_reg_weight * r_orth
-    return loss, {"denoise": denoise.item(), "rank_reg": r_rank.item(), "orth_reg": r_orth.item(),
-                  "loss_positions": int(noised.loss_mask.sum())}
+    penalty, values = model.regularization(cfg.lora)
+    return denoise + penalty.to(denoise.device), {"denoise": denoise.item(), **values, "loss_positions": int(noised.loss_mask.sum())}
 
 # %% ../nbs/07_training.ipynb 18
 ADAPTER_FILE = "adapter.safetensors"
@@ -123,24 +121,24 @@ def _atomic_write_text(path: Path, text: str):
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
-def save_checkpoint(model: LoRADiffusionModel, cfg: Config, folder, state: dict) -> Path:
-    "Write the adapter weights, the resolved config and `state` to `folder`."
+def save_checkpoint(model: Model, cfg: Config, folder, state: dict) -> Path:
+    "Write the trained weights, the resolved config and `state` to `folder`."
     from safetensors.torch import save_file
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
-    tensors = {k: v.detach().cpu().contiguous() for k, v in model.adapter.state_dict().items()}
+    tensors = {k: v.detach().cpu().contiguous() for k, v in model.trainable_state_dict().items()}
     save_file(tensors, folder / (ADAPTER_FILE + ".tmp"), metadata={"lora_diffusion_version": __version__})
     (folder / (ADAPTER_FILE + ".tmp")).replace(folder / ADAPTER_FILE)
     save_config(cfg, folder / "config.yaml")
     _atomic_write_text(folder / "trainer_state.json", json.dumps(state, indent=2))
     return folder
 
-def load_adapter(model: LoRADiffusionModel, folder) -> LoRADiffusionModel:
-    "Load `adapter.safetensors` from `folder` into `model`; shapes must match the config exactly."
+def load_adapter(model: Model, folder) -> Model:
+    "Load `adapter.safetensors` from `folder` into `model`; names and shapes must match the config exactly."
     from safetensors.torch import load_file
     path = Path(folder) / ADAPTER_FILE
     if not path.is_file(): raise ConfigError(f"checkpoint has no {ADAPTER_FILE}: {path}")
-    try: model.adapter.load_state_dict(load_file(path), strict=True)
-    except RuntimeError as e: raise ConfigError(f"{path} does not match the config beside it: {e}") from None
+    try: model.load_trainable_state_dict(load_file(path))
+    except (RuntimeError, ValueError) as e: raise ConfigError(f"{path} does not match the config beside it: {e}") from None
     return model
 
 # %% ../nbs/07_training.ipynb 20
@@ -205,7 +203,7 @@ def _train_step(self: Trainer, batches) -> dict:
     params = [p for p in self.model.parameters() if p.requires_grad]
     grad_norm = torch.nn.utils.clip_grad_norm_(params, tr.max_grad_norm) if tr.max_grad_norm > 0 else torch.tensor(0.0)
     self.optimizer.step()
-    shrink_singular_values_(self.model.adapter, self.scheduler.get_last_lr()[0] * self.cfg.lora.rank_reg_weight)
+    self.model.after_optimizer_step(self.scheduler.get_last_lr()[0], self.cfg.lora)
     self.scheduler.step(); self.step += 1
     mean = {k: float(np.mean([p[k] for p in parts])) for k in parts[0]}
     return {**mean, "grad_norm": float(grad_norm), "tokens": tokens}

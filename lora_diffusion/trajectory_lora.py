@@ -178,3 +178,26 @@ def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: O
         row_of = pos.nonzero()[:, 0]  # (N,) row of each selected position
         h_sel = h_sel + model.adapter.delta(h_sel, t[rows][row_of], c[row_of])
     return model.base.head(h_sel)
+
+# %% ../nbs/03_trajectory_lora.ipynb 39
+def _regularization(self: LoRADiffusionModel, lora_cfg: LoRAConfig) -> tuple[torch.Tensor, dict]:
+    "The term added to the loss (lambda_orth * R_orth) and the values of both regularizers."
+    r_orth = orth_regularizer(self.adapter)
+    with torch.no_grad(): r_rank = rank_regularizer(self.adapter)  # applied by after_optimizer_step
+    return lora_cfg.orth_reg_weight * r_orth, {"rank_reg": r_rank.item(), "orth_reg": r_orth.item()}
+
+def _after_optimizer_step(self: LoRADiffusionModel, lr: float, lora_cfg: LoRAConfig):
+    "Proximal step for lambda_rank * R_rank at the current learning rate `lr`."
+    shrink_singular_values_(self.adapter, lr * lora_cfg.rank_reg_weight)
+
+def _load_trainable_state_dict(self: LoRADiffusionModel, tensors: dict):
+    "Load adapter tensors; every name and shape must match."
+    self.adapter.load_state_dict(tensors, strict=True)
+
+LoRADiffusionModel.logits_at = logits_at
+LoRADiffusionModel.regularization = _regularization
+LoRADiffusionModel.after_optimizer_step = _after_optimizer_step
+LoRADiffusionModel.trainable_state_dict = lambda self: self.adapter.state_dict()
+LoRADiffusionModel.load_trainable_state_dict = _load_trainable_state_dict
+LoRADiffusionModel.parameter_breakdown = lambda self: parameter_breakdown(self.adapter)
+LoRADiffusionModel.base_params = property(lambda self: self.base.num_parameters())
