@@ -4,7 +4,8 @@
 #   1. nbdev's notebook processors (show_doc, directives) write processed copies into _proc/
 #      (the same step as nbdev_proc_nbs, minus its attempt to download and install Quarto);
 #   2. the processed notebooks are cleaned of keys that nbconvert's schema rejects;
-#   3. nbconvert renders each page to HTML in _docs/, and index.ipynb to README.md.
+#   3. nbconvert renders each page to HTML in _docs/ (figures embedded, so each page stands alone), and
+#      index.ipynb to README.md.
 # With CHECK_README=1 (the default) the script fails when the committed README.md is out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,7 +30,7 @@ for path in pathlib.Path("_proc").rglob("*.ipynb"):
 PY
 mkdir -p _docs
 for nb in _proc/*.ipynb; do
-  "$py" -m jupyter nbconvert --log-level WARN --to html --output-dir _docs \
+  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --output-dir _docs \
     --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags remove_input "$nb"
 done
 ls _docs/*.html >/dev/null
