@@ -5,6 +5,7 @@
 # %% ../nbs/04_baselines.ipynb 1
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 from typing import Callable, Optional
 
@@ -106,11 +107,18 @@ def _breakdown(self: AdaptedDenoiser) -> dict:
     parts["total"] = sum(parts.values())
     return parts
 
+def _require_enabled(model: AdaptedDenoiser, action: str):
+    # BitFit's off switch swaps the trained biases out of the model, so saving or loading then would use the wrong ones
+    if not model.adapter_enabled: raise RuntimeError(f"cannot {action} while the method is switched off; leave adapter_disabled() first.")
+
 def _trainable_state_dict(self: AdaptedDenoiser) -> dict:
+    "Trained tensors by name, the content of a checkpoint."
+    _require_enabled(self, "read the trained tensors")
     return {n: p.detach() for n, p in self.named_parameters() if p.requires_grad}
 
 def _load_trainable_state_dict(self: AdaptedDenoiser, tensors: dict):
     "Load the trainable tensors; names and shapes must match exactly."
+    _require_enabled(self, "load trained tensors")
     own = dict(self.named_parameters())
     expected = set(_trainable_names(self))
     missing, unexpected = sorted(expected - set(tensors)), sorted(set(tensors) - expected)
@@ -160,7 +168,7 @@ def apply_weight_lora(model: AdaptedDenoiser, cfg: MethodConfig):
     pattern = "|".join(f"(?:{t})" for t in targets)  # one regex; peft matches it against full module names
     lora_cfg = LoraConfig(r=cfg.lora_rank, lora_alpha=cfg.lora_alpha, lora_dropout=cfg.lora_dropout, target_modules=pattern)
     try: inject_adapter_in_model(lora_cfg, model.base)
-    except ValueError as e:
+    except (ValueError, re.error) as e:
         raise ConfigError(f"method.target_modules={targets!r} matched no module of the base ({e}); give regexes of "
                           "module names such as '.*attention.self.query'.") from None
     layers = [m for m in model.base.modules() if isinstance(m, BaseTunerLayer)]
@@ -277,8 +285,11 @@ def apply_loreft(model: AdaptedDenoiser, cfg: MethodConfig):
     "Edit the outputs of the layers in `cfg.reft_layers` (all when null) with rank-`cfg.reft_rank` LoReFT."
     layers, D = encoder_layers(model.base), model.base.head_input_dim()
     chosen = list(range(len(layers))) if cfg.reft_layers is None else list(cfg.reft_layers)
-    bad = [i for i in chosen if not isinstance(i, int) or not 0 <= i < len(layers)]
-    if bad: raise ConfigError(f"method.reft_layers={cfg.reft_layers} has {bad}: the base has layers 0 to {len(layers) - 1}.")
+    bad = [i for i in chosen if not 0 <= i < len(layers)]
+    if bad: raise ConfigError(f"method.reft_layers={cfg.reft_layers} is invalid: {bad} is out of range, because the base has "
+                              f"{len(layers)} layers (0 to {len(layers) - 1}).")
+    if cfg.reft_rank > D: raise ConfigError(f"method.reft_rank={cfg.reft_rank} is invalid: R needs orthonormal rows, so the rank "
+                                            f"can be at most the hidden width {D}.")
     model.extra["reft"] = nn.ModuleList(LoReFTIntervention(D, cfg.reft_rank) for _ in chosen)
     for i, edit in zip(chosen, model.extra["reft"]): layers[i].register_forward_hook(_output_hook(model, edit))
 

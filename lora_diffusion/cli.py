@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import signal
 import sys
 from typing import Callable, Optional
 
@@ -144,7 +145,13 @@ def experiments_cli(argv: Optional[list] = None) -> int:
     return 1
 
 # %% ../nbs/11_cli.ipynb 20
-def experiments_main(): sys.exit(run_cli(experiments_cli))
+def experiments_main():
+    "Console entry point; SIGTERM (as sent by SLURM or kill) stops the grid like Ctrl-C, and a rerun resumes it."
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
+    try: sys.exit(run_cli(experiments_cli))
+    except KeyboardInterrupt:
+        print("interrupted: finished cells are kept; run the same command again to resume the grid.", file=sys.stderr)
+        sys.exit(130)
 
 # %% ../nbs/11_cli.ipynb 24
 def _verify_tables_parser() -> argparse.ArgumentParser:

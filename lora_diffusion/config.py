@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-from importlib.resources import files
+import re
 import typing
+from importlib.resources import files
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Literal, Optional
@@ -175,7 +176,8 @@ def check_value(key: str, value: Any, tp) -> Any:
         raise ConfigError(f"{key}={value!r} is invalid: choose one of {', '.join(map(str, args))}.{hint}")
     if tp is float and isinstance(value, int) and not isinstance(value, bool): return float(value)
     if tp is int and isinstance(value, bool) or not isinstance(value, tp):
-        raise ConfigError(f"{key}={value!r} has type {type(value).__name__}, expected {_type_name(tp)}.")
+        hint = " On the command line, write a list in YAML form, such as '[a, b]'." if tp is list else ""
+        raise ConfigError(f"{key}={value!r} has type {type(value).__name__}, expected {_type_name(tp)}.{hint}")
     return value
 
 # %% ../nbs/00_config.ipynb 21
@@ -231,11 +233,25 @@ def validate_config(cfg: Config):
     for key in ("lora_rank", "prefix_length", "prefix_hidden_dim", "adapter_dim", "reft_rank"):
         _require(getattr(me, key) >= 1, f"method.{key}={getattr(me, key)} is invalid: it must be at least 1.")
     _require(0 <= me.lora_dropout < 1, f"method.lora_dropout={me.lora_dropout} is invalid: use a value in [0, 1).")
+    _require(me.lora_alpha > 0, f"method.lora_alpha={me.lora_alpha} is invalid: it must be positive.")
+    if me.target_modules is not None:
+        _require(len(me.target_modules) > 0 and all(isinstance(t, str) for t in me.target_modules),
+                 f"method.target_modules={me.target_modules!r} is invalid: give a non-empty list of module-name regexes, "
+                 "or null for the attention and MLP layers.")
+        for pattern in me.target_modules:
+            try: re.compile(pattern)
+            except re.error as e: raise ConfigError(f"method.target_modules has an invalid regex {pattern!r}: {e}.") from None
+    if me.reft_layers is not None:
+        layers = me.reft_layers
+        _require(len(layers) > 0 and all(isinstance(i, int) and not isinstance(i, bool) and i >= 0 for i in layers),
+                 f"method.reft_layers={layers!r} is invalid: give a non-empty list of layer indices (0 is the lowest "
+                 "layer), or null for every layer.")
+        _require(len(set(layers)) == len(layers), f"method.reft_layers={layers!r} is invalid: each layer may appear only once.")
     for key in ("subset_size", "eval_subset_size"):
         n = getattr(cfg.data, key)
         _require(n is None or n >= 1, f"data.{key}={n} is invalid: use a positive count, or null for all examples.")
 
-# %% ../nbs/00_config.ipynb 28
+# %% ../nbs/00_config.ipynb 30
 def deep_merge(base: dict, update: dict) -> dict:
     "Return a copy of `base` with `update` merged in; nested dicts merge key by key."
     out = dict(base)
@@ -254,7 +270,7 @@ def load_yaml(path) -> dict:
     if not isinstance(tree, dict): raise ConfigError(f"{path} must hold a mapping of sections, got {type(tree).__name__}.")
     return tree
 
-# %% ../nbs/00_config.ipynb 31
+# %% ../nbs/00_config.ipynb 33
 def available(kind: str) -> list[str]:
     "Names of the shipped `tasks` or `methods` YAML files."
     return sorted(p.stem for p in (CONFIG_DIR / kind).glob("*.yaml"))
@@ -277,7 +293,7 @@ def resolve_config_file(path_or_name: str) -> Path:
     names = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml") if p.stem != "base_config")
     raise ConfigError(f"config file not found: {path_or_name}. Give a path, or one of the shipped configs: {', '.join(names)}.")
 
-# %% ../nbs/00_config.ipynb 34
+# %% ../nbs/00_config.ipynb 36
 def key_type(dotted: str):
     "The declared type of a dotted key such as `training.max_steps`."
     section, _, key = dotted.partition(".")
@@ -309,7 +325,7 @@ def parse_cli_value(dotted: str, text: str) -> Any:
         raise ConfigError(f"--{dotted} {text!r} is invalid: expected {_type_name(tp)}.") from None
     return text
 
-# %% ../nbs/00_config.ipynb 37
+# %% ../nbs/00_config.ipynb 39
 def parse_overrides(argv: list[str]) -> dict:
     "Turn `['--training.max_steps', '5', ...]` into a nested dict of typed values."
     tree, i = {}, 0
@@ -326,7 +342,7 @@ def parse_overrides(argv: list[str]) -> dict:
         i += 1
     return tree
 
-# %% ../nbs/00_config.ipynb 40
+# %% ../nbs/00_config.ipynb 42
 def load_config(task: Optional[str] = None, method: Optional[str] = None, config_file: Optional[str] = None,
                 overrides: Optional[dict] = None) -> Config:
     "Merge base < task < method < `config_file` < `overrides` into a validated `Config`."
@@ -340,7 +356,7 @@ def load_config(task: Optional[str] = None, method: Optional[str] = None, config
     tree = deep_merge(tree, {"task": {"name": task}, "method": {"name": method}})
     return build_config(tree)
 
-# %% ../nbs/00_config.ipynb 45
+# %% ../nbs/00_config.ipynb 47
 def config_to_dict(cfg: Config) -> dict:
     "The config as plain nested dicts, ready for YAML or JSON."
     return dataclasses.asdict(cfg)

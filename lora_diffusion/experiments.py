@@ -31,10 +31,10 @@ log = logging.getLogger(__name__)
 
 # %% auto 0
 __all__ = ['log', 'GRID_KEYS', 'GRID_FILE', 'TABLE_COLUMNS', 'COUNT_KEYS', 'DISPLAY_HEADERS', 'LATEX_SPECIALS', 'VERIFIED',
-           'GridCell', 'expand_grid', 'cell_complete', 'cell_overrides', 'write_grid_file', 'run_cell', 'run_grid',
-           'summarize', 'parameter_counts', 'display_cells', 'table_caption', 'table_to_csv', 'table_to_markdown',
-           'latex_escape', 'table_to_latex', 'plot_accuracy_vs_trainable', 'rerun_command', 'failures_markdown',
-           'read_grid_file', 'write_tables', 'verify_tables']
+           'GridCell', 'expand_grid', 'cell_complete', 'cell_overrides', 'write_grid_file', 'run_cell',
+           'check_buildable', 'run_grid', 'summarize', 'parameter_counts', 'display_cells', 'table_caption',
+           'table_to_csv', 'table_to_markdown', 'latex_escape', 'table_to_latex', 'plot_accuracy_vs_trainable',
+           'rerun_command', 'failures_markdown', 'read_grid_file', 'write_tables', 'verify_tables']
 
 # %% ../nbs/09_experiments.ipynb 6
 class GridCell(NamedTuple):
@@ -123,7 +123,12 @@ def _default_train(cfg: Config):
     command = [sys.executable, "-c", "from lora_diffusion.cli import train_main; train_main()",
                "--config", str(resolved), "--task", cfg.task.name, "--method", cfg.method.name]
     with (folder / "train.log").open("w") as out:  # the child's log lines and progress bars
-        code = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT).returncode
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
+        try: code = child.wait()
+        except BaseException:  # interrupted or terminated: stop the child too, so no orphan keeps writing the cell
+            child.terminate()
+            child.wait()
+            raise
     if code != 0:
         lines = [l for l in (folder / "train.log").read_text().splitlines() if l.strip()]
         raise RuntimeError(f"lora-diffusion-train exited with status {code}: {lines[-1] if lines else 'no output'}")
@@ -149,7 +154,18 @@ def run_cell(cfg: Config, train_fn: Callable[[Config], object]) -> Optional[str]
     _write_atomic(folder / ERROR_FILE, error + "\n")
     return error
 
-# %% ../nbs/09_experiments.ipynb 22
+# %% ../nbs/09_experiments.ipynb 23
+def check_buildable(configs: list[Config]):
+    "Build the model of each distinct (task, method, method settings) in `configs` once; raise the first ConfigError."
+    from lora_diffusion.training import build_model  # imported on first use: the tables need no torch
+    seen = set()
+    for cfg in configs:
+        key = (cfg.task.name, repr(cfg.method), repr(cfg.model), repr(cfg.lora))
+        if key in seen: continue
+        seen.add(key)
+        build_model(cfg)  # loads a fresh base: a baseline edits the base it wraps
+
+# %% ../nbs/09_experiments.ipynb 24
 def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int], output_dir,
              config_file: Optional[str] = None, overrides: Optional[dict] = None,
              train_fn: Optional[Callable[[Config], object]] = None, dry_run: bool = False) -> list[dict]:
@@ -166,8 +182,10 @@ def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int],
         else: action = "run"
         records.append({**cell._asdict(), "folder": str(folder), "action": action, "status": "planned", "error": None})
     counts = {a: sum(r["action"] == a for r in records) for a in ("run", "redo", "skip")}
-    log.info("grid in %s: %d to run, %d to redo, %d complete, of %d cells", output_dir,
+    log.info("grid in %s: %d to run, %d to redo, %d complete, %d in all", output_dir,
              counts["run"], counts["redo"], counts["skip"], len(cells))
+    if train_fn is None:  # the default trainer builds the models; a custom train_fn may build its own
+        check_buildable([cfg for cfg, r in zip(configs, records) if r["action"] != "skip"])
     if dry_run: return records
 
     write_grid_file(output_dir, cells, config_file, overrides)
@@ -185,13 +203,13 @@ def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int],
     log.info("grid finished: %d trained, %d skipped, %d failed", len(todo) - failed, counts["skip"], failed)
     return records
 
-# %% ../nbs/09_experiments.ipynb 36
+# %% ../nbs/09_experiments.ipynb 38
 TABLE_COLUMNS = ["task", "method", "n_seeds", "n_failed", "accuracy_pct_mean", "accuracy_pct_std",
                  "accuracy_pct_ci_low", "accuracy_pct_ci_high", "macro_f1_pct_mean", "reference_method", "n_paired",
                  "p_value", "p_bonferroni", "cohens_d", "trainable_params", "base_params", "trainable_percent",
                  "adapter_mb", "seconds_per_step_mean", "peak_memory_mb_mean"]  # columns of results.csv, in order
 
-# %% ../nbs/09_experiments.ipynb 37
+# %% ../nbs/09_experiments.ipynb 39
 def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
     "Finished runs by seed and failed-run counts for each (task, method)."
     groups = {}
@@ -210,7 +228,7 @@ def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
         group["finished"][row["seed"]] = row
     return groups
 
-# %% ../nbs/09_experiments.ipynb 38
+# %% ../nbs/09_experiments.ipynb 40
 def _mean_of(runs: list[dict], key: str) -> Optional[float]:
     values = [r[key] for r in runs if r.get(key) is not None]
     return float(np.mean(values)) if values else None
@@ -235,10 +253,13 @@ def _summary_row(task: str, method: str, group: dict, reference: Optional[dict],
     common = sorted(set(seeds) & set(reference_runs))
     a = [100 * group["finished"][s]["decoded_accuracy"] for s in common]
     b = [100 * reference_runs[s]["decoded_accuracy"] for s in common]
-    row.update(n_paired=len(common), p_value=paired_t_test(a, b)[1], cohens_d=cohens_d_paired(a, b))
+    row["n_paired"] = len(common)
+    if len(common) >= 2 and len({x - y for x, y in zip(a, b)}) == 1:  # constant difference: t would be 0 or infinite
+        row.update(p_value=math.nan, cohens_d=math.nan)
+    else: row.update(p_value=paired_t_test(a, b)[1], cohens_d=cohens_d_paired(a, b))
     return row
 
-# %% ../nbs/09_experiments.ipynb 39
+# %% ../nbs/09_experiments.ipynb 41
 def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> list[dict]:
     "One row per (task, method) with accuracy statistics, the paired comparison with `reference_method` and costs."
     groups = _group_runs(rows)
@@ -247,13 +268,16 @@ def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> lis
         methods = sorted((m for t, m in groups if t == task), key=lambda m: (m != reference_method, m))
         task_rows = [_summary_row(task, m, groups[(task, m)], groups.get((task, reference_method)), reference_method)
                      for m in methods]
+        if (task, reference_method) not in groups:
+            log.warning("task %s has no %s runs, so the table has no paired comparison; pass --reference_method to "
+                        "compare with another method.", task, reference_method)
         compared = [r for r in task_rows if r["method"] != reference_method]
         for row, adjusted in zip(compared, bonferroni([r["p_value"] for r in compared])):
             row["p_bonferroni"] = adjusted
         table += task_rows
     return table
 
-# %% ../nbs/09_experiments.ipynb 45
+# %% ../nbs/09_experiments.ipynb 47
 COUNT_KEYS = ("trainable_params", "base_params", "trainable_percent", "adapter_mb")  # keys of parameter_counts.json
 
 def parameter_counts(rows: list[dict]) -> dict[str, dict]:
@@ -269,7 +293,7 @@ def parameter_counts(rows: list[dict]) -> dict[str, dict]:
                               "config, or collect them into separate tables.")
     return counts
 
-# %% ../nbs/09_experiments.ipynb 48
+# %% ../nbs/09_experiments.ipynb 50
 DISPLAY_HEADERS = ["Task", "Method", "Seeds", "Failed", "Accuracy (%)", "95% CI (%)", "p", "p (Bonferroni)",
                    "Cohen's d", "Trainable params", "Trainable (%)", "Adapter (MB)", "s/step", "Peak memory (MB)"]
 
@@ -289,7 +313,7 @@ def display_cells(row: dict) -> list[str]:
             _number(row["trainable_params"], ","), _number(row["trainable_percent"], ".3f"), _number(row["adapter_mb"], ".2f"),
             _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f")]
 
-# %% ../nbs/09_experiments.ipynb 50
+# %% ../nbs/09_experiments.ipynb 52
 def table_caption(table: list[dict]) -> str:
     "One sentence saying what the numbers of the table are."
     reference = table[0]["reference_method"] if table else "the reference method"
@@ -297,7 +321,7 @@ def table_caption(table: list[dict]) -> str:
             f"t-test) and Cohen's d compare each method with {reference} on the seeds both finished, paired by seed; "
             "p (Bonferroni) is adjusted over the methods compared within a task.")
 
-# %% ../nbs/09_experiments.ipynb 51
+# %% ../nbs/09_experiments.ipynb 53
 def table_to_csv(table: list[dict]) -> str:
     "The table as CSV with the columns of `TABLE_COLUMNS`, floats at full precision and empty cells for None."
     buffer = io.StringIO()
@@ -306,7 +330,7 @@ def table_to_csv(table: list[dict]) -> str:
     for row in table: writer.writerow({k: "" if row[k] is None else row[k] for k in TABLE_COLUMNS})
     return buffer.getvalue()
 
-# %% ../nbs/09_experiments.ipynb 53
+# %% ../nbs/09_experiments.ipynb 55
 def table_to_markdown(table: list[dict]) -> str:
     "The table as a Markdown pipe table, after a one-line caption."
     right_aligned = [":---", ":---"] + ["---:"] * (len(DISPLAY_HEADERS) - 2)
@@ -315,7 +339,7 @@ def table_to_markdown(table: list[dict]) -> str:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in display_cells(row)) + " |")
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 56
+# %% ../nbs/09_experiments.ipynb 58
 LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -324,7 +348,7 @@ def latex_escape(text: str) -> str:
     escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
     return escaped.replace("±", r"$\pm$").replace("–", "--")
 
-# %% ../nbs/09_experiments.ipynb 58
+# %% ../nbs/09_experiments.ipynb 60
 def table_to_latex(table: list[dict]) -> str:
     "The table as a LaTeX tabular, with the caption as a comment above it."
     columns = "ll" + "r" * (len(DISPLAY_HEADERS) - 2)
@@ -334,7 +358,7 @@ def table_to_latex(table: list[dict]) -> str:
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 61
+# %% ../nbs/09_experiments.ipynb 63
 def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     "Save accuracy (%) against trainable share (%, log axis) as a PNG, one labelled point per row."
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on first use: matplotlib is slow to import
@@ -362,7 +386,7 @@ def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     tmp.replace(path)
     return path
 
-# %% ../nbs/09_experiments.ipynb 63
+# %% ../nbs/09_experiments.ipynb 65
 def _cli_value(value) -> str:
     "`value` as `parse_overrides` reads it back."
     if isinstance(value, bool): return "true" if value else "false"
@@ -380,14 +404,14 @@ def rerun_command(row: dict, config_file: Optional[str] = None, overrides: Optio
         for key, value in values.items(): args += [f"--{section}.{key}", _cli_value(value)]
     return shlex.join(args)
 
-# %% ../nbs/09_experiments.ipynb 65
+# %% ../nbs/09_experiments.ipynb 67
 def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overrides: Optional[dict] = None) -> str:
     "A Markdown list of the failed run folders, each with its reason and a rerun command."
     failed = [r for r in rows if r["status"] != "ok"]
     lines = ["# Failed cells", ""]
     if not failed: return "\n".join(lines + ["None: every run folder has a usable metrics.json.", ""])
-    have = "run folder has" if len(failed) == 1 else "run folders have"
-    lines += [f"{len(failed)} of {len(rows)} {have} no usable metrics.json. Each command below trains one cell again "
+    have = "has" if len(failed) == 1 else "have"
+    lines += [f"{len(failed)} of {len(rows)} run folders {have} no usable metrics.json. Each command below trains one cell again "
               "into its folder, replacing what is there.", ""]
     for row in failed:
         command = rerun_command(row, config_file, overrides)
@@ -397,7 +421,7 @@ def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overr
         else: lines += ["No rerun command: the folder has no config.yaml and its path is not TASK/METHOD/seed_SEED.", ""]
     return "\n".join(lines)
 
-# %% ../nbs/09_experiments.ipynb 68
+# %% ../nbs/09_experiments.ipynb 70
 def read_grid_file(output_dir) -> dict:
     "The grid record of `output_dir/grid.json`, or an empty dict when there is none."
     path = Path(output_dir) / GRID_FILE
@@ -406,7 +430,7 @@ def read_grid_file(output_dir) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ConfigError(f"{path} is not valid JSON ({e}); delete it, or pass the config file and overrides again.") from None
 
-# %% ../nbs/09_experiments.ipynb 69
+# %% ../nbs/09_experiments.ipynb 71
 def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: Optional[str] = None,
                  overrides: Optional[dict] = None) -> dict[str, Path]:
     "Write the tables, the figure, parameter_counts.json and failures.md into `output_dir`; return their paths by name."
@@ -429,7 +453,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     log.info("wrote %s to %s", ", ".join(paths), output_dir)
     return paths
 
-# %% ../nbs/09_experiments.ipynb 74
+# %% ../nbs/09_experiments.ipynb 76
 def _read_json_file(path: Path):
     if not path.is_file(): raise ConfigError(f"file not found: {path}. Write it with lora-diffusion-experiments first.")
     try: return json.loads(path.read_text(encoding="utf-8"))
@@ -439,7 +463,7 @@ def _parse_number(text: str, tp: type):
     try: return tp(text)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/09_experiments.ipynb 75
+# %% ../nbs/09_experiments.ipynb 77
 VERIFIED = {"trainable_params": "d", "trainable_percent": ".3f", "adapter_mb": ".2f"}  # column -> precision compared
 
 def verify_tables(table_csv, counts_json) -> list[str]:
