@@ -32,8 +32,13 @@ class Denoiser(nn.Module):
     time_conditioned: bool = False
     tokenizer = None  # the tokenizer that matches the vocabulary
 
-    def hidden(self, x, t, attention_mask=None, token_type_ids=None) -> torch.Tensor:
-        "Hidden states (B, L, D) of tokens `x` (B, L) at times `t` (B,)."
+    def hidden(self, x, t, attention_mask=None, token_type_ids=None, layer: Optional[int] = None):
+        "Hidden states (B, L, D) of tokens `x` (B, L) at times `t` (B,); with `layer`, also the output of that layer."
+        raise NotImplementedError
+
+    @property
+    def depth(self) -> int:
+        "Number of transformer layers; `hidden(..., layer=k)` accepts k from -(depth + 1) to depth (0: embeddings)."
         raise NotImplementedError
 
     def head(self, h: torch.Tensor) -> torch.Tensor:
@@ -117,17 +122,23 @@ class DiffusionTransformer(Denoiser):
         # embeddings, and after LayerNorm the tokens would be invisible
         nn.init.zeros_(self.time_mlp[-1].weight); nn.init.zeros_(self.time_mlp[-1].bias)
 
-    def hidden(self, x, t, attention_mask=None, token_type_ids=None):
+    def hidden(self, x, t, attention_mask=None, token_type_ids=None, layer: Optional[int] = None):
         B, L = x.shape
         pos = torch.arange(L, device=x.device)
         h = self.tok_emb(x) + self.pos_emb(pos)[None] + self.time_mlp(time_embedding(t, self.cfg.hidden_dim))[:, None]
         if token_type_ids is not None: h = h + self.type_emb(token_type_ids)
         padding = None if attention_mask is None else attention_mask == 0  # (B, L) True at padding
-        for layer in self.layers:
+        states = [h]
+        for block in self.layers:
             if self.cfg.gradient_checkpointing and self.training and torch.is_grad_enabled():
-                h = checkpoint(layer, h, padding, use_reentrant=False)
-            else: h = layer(h, padding)
-        return self.norm(h)  # (B, L, D)
+                h = checkpoint(block, h, padding, use_reentrant=False)
+            else: h = block(h, padding)
+            states.append(h)
+        out = self.norm(h)  # (B, L, D)
+        return out if layer is None else (out, states[layer])
+
+    @property
+    def depth(self) -> int: return len(self.layers)
 
     def head(self, h): return h @ self.tok_emb.weight.T + self.bias
 
@@ -154,12 +165,19 @@ class HFMaskedLM(Denoiser):
         D, H = model.config.hidden_size, model.config.num_attention_heads
         self.added = nn.ModuleList(appended_layer(D, H) for _ in range(added_layers))
 
-    def hidden(self, x, t, attention_mask=None, token_type_ids=None):
-        out = self.model.base_model(input_ids=x, attention_mask=attention_mask, token_type_ids=token_type_ids)
+    def hidden(self, x, t, attention_mask=None, token_type_ids=None, layer: Optional[int] = None):
+        out = self.model.base_model(input_ids=x, attention_mask=attention_mask, token_type_ids=token_type_ids,
+                                    output_hidden_states=layer is not None)
         h = out.last_hidden_state  # (B, L, D)
+        states = list(out.hidden_states or ())  # embeddings, then each encoder layer
         padding = None if attention_mask is None else attention_mask == 0  # (B, L) True at padding
-        for layer in self.added: h = layer(h, src_key_padding_mask=padding)
-        return h
+        for block in self.added:
+            h = block(h, src_key_padding_mask=padding)
+            states.append(h)
+        return h if layer is None else (h, states[layer])
+
+    @property
+    def depth(self) -> int: return self.model.config.num_hidden_layers + len(self.added)
 
     def head(self, h): return getattr(self.model, self.head_name)(h)
 

@@ -67,6 +67,7 @@ class LoRAConfig:
     num_modules: int = 2  # k, modules per phase bank
     time_embed_dim: int = 32  # width of the sinusoidal time embedding Emb(t)
     cond_dim: int = 128  # width of the prompt conditioning c
+    condition_layer: Optional[int] = None  # layer whose prompt states are pooled into c (0: embeddings, -1: last); null: last
     rank_reg_weight: float = 0.01  # lambda_rank, weight of the nuclear norms of W_A and W_B
     orth_reg_weight: float = 0.001  # lambda_orth, weight of sum_{i != j} ||W_A_i^T W_A_j||_F^2
 

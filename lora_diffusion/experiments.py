@@ -313,7 +313,7 @@ def display_cells(row: dict) -> list[str]:
             _number(row["trainable_params"], ","), _number(row["trainable_percent"], ".3f"), _number(row["adapter_mb"], ".2f"),
             _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f")]
 
-# %% ../nbs/09_experiments.ipynb 52
+# %% ../nbs/09_experiments.ipynb 54
 def table_caption(table: list[dict]) -> str:
     "One sentence saying what the numbers of the table are."
     reference = table[0]["reference_method"] if table else "the reference method"
@@ -321,7 +321,7 @@ def table_caption(table: list[dict]) -> str:
             f"t-test) and Cohen's d compare each method with {reference} on the seeds both finished, paired by seed; "
             "p (Bonferroni) is adjusted over the methods compared within a task.")
 
-# %% ../nbs/09_experiments.ipynb 53
+# %% ../nbs/09_experiments.ipynb 55
 def table_to_csv(table: list[dict]) -> str:
     "The table as CSV with the columns of `TABLE_COLUMNS`, floats at full precision and empty cells for None."
     buffer = io.StringIO()
@@ -330,7 +330,7 @@ def table_to_csv(table: list[dict]) -> str:
     for row in table: writer.writerow({k: "" if row[k] is None else row[k] for k in TABLE_COLUMNS})
     return buffer.getvalue()
 
-# %% ../nbs/09_experiments.ipynb 55
+# %% ../nbs/09_experiments.ipynb 57
 def table_to_markdown(table: list[dict]) -> str:
     "The table as a Markdown pipe table, after a one-line caption."
     right_aligned = [":---", ":---"] + ["---:"] * (len(DISPLAY_HEADERS) - 2)
@@ -339,7 +339,7 @@ def table_to_markdown(table: list[dict]) -> str:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in display_cells(row)) + " |")
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 58
+# %% ../nbs/09_experiments.ipynb 60
 LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -348,7 +348,7 @@ def latex_escape(text: str) -> str:
     escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
     return escaped.replace("±", r"$\pm$").replace("–", "--")
 
-# %% ../nbs/09_experiments.ipynb 60
+# %% ../nbs/09_experiments.ipynb 62
 def table_to_latex(table: list[dict]) -> str:
     "The table as a LaTeX tabular, with the caption as a comment above it."
     columns = "ll" + "r" * (len(DISPLAY_HEADERS) - 2)
@@ -358,7 +358,7 @@ def table_to_latex(table: list[dict]) -> str:
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 63
+# %% ../nbs/09_experiments.ipynb 65
 def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     "Save accuracy (%) against trainable share (%, log axis) as a PNG, one labelled point per row."
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on first use: matplotlib is slow to import
@@ -386,7 +386,7 @@ def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     tmp.replace(path)
     return path
 
-# %% ../nbs/09_experiments.ipynb 65
+# %% ../nbs/09_experiments.ipynb 67
 def _cli_value(value) -> str:
     "`value` as `parse_overrides` reads it back."
     if isinstance(value, bool): return "true" if value else "false"
@@ -404,7 +404,7 @@ def rerun_command(row: dict, config_file: Optional[str] = None, overrides: Optio
         for key, value in values.items(): args += [f"--{section}.{key}", _cli_value(value)]
     return shlex.join(args)
 
-# %% ../nbs/09_experiments.ipynb 67
+# %% ../nbs/09_experiments.ipynb 69
 def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overrides: Optional[dict] = None) -> str:
     "A Markdown list of the failed run folders, each with its reason and a rerun command."
     failed = [r for r in rows if r["status"] != "ok"]
@@ -421,7 +421,7 @@ def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overr
         else: lines += ["No rerun command: the folder has no config.yaml and its path is not TASK/METHOD/seed_SEED.", ""]
     return "\n".join(lines)
 
-# %% ../nbs/09_experiments.ipynb 70
+# %% ../nbs/09_experiments.ipynb 72
 def read_grid_file(output_dir) -> dict:
     "The grid record of `output_dir/grid.json`, or an empty dict when there is none."
     path = Path(output_dir) / GRID_FILE
@@ -430,7 +430,7 @@ def read_grid_file(output_dir) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ConfigError(f"{path} is not valid JSON ({e}); delete it, or pass the config file and overrides again.") from None
 
-# %% ../nbs/09_experiments.ipynb 71
+# %% ../nbs/09_experiments.ipynb 73
 def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: Optional[str] = None,
                  overrides: Optional[dict] = None) -> dict[str, Path]:
     "Write the tables, the figure, parameter_counts.json and failures.md into `output_dir`; return their paths by name."
@@ -453,7 +453,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     log.info("wrote %s to %s", ", ".join(paths), output_dir)
     return paths
 
-# %% ../nbs/09_experiments.ipynb 76
+# %% ../nbs/09_experiments.ipynb 78
 def _read_json_file(path: Path):
     if not path.is_file(): raise ConfigError(f"file not found: {path}. Write it with lora-diffusion-experiments first.")
     try: return json.loads(path.read_text(encoding="utf-8"))
@@ -463,7 +463,7 @@ def _parse_number(text: str, tp: type):
     try: return tp(text)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/09_experiments.ipynb 77
+# %% ../nbs/09_experiments.ipynb 79
 VERIFIED = {"trainable_params": "d", "trainable_percent": ".3f", "adapter_mb": ".2f"}  # column -> precision compared
 
 def verify_tables(table_csv, counts_json) -> list[str]:

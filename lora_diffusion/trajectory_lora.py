@@ -13,7 +13,7 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .backbones import Denoiser, time_embedding
-from .config import LoRAConfig
+from .config import ConfigError, LoRAConfig
 
 # %% auto 0
 __all__ = ['PHASES', 'TrajectoryModule', 'PhaseBank', 'phase_index', 'TrajectoryLoRA', 'rank_regularizer', 'orth_regularizer',
@@ -125,6 +125,10 @@ class LoRADiffusionModel(nn.Module):
     def __init__(self, base: Denoiser, cfg: LoRAConfig, hidden_dim: Optional[int] = None):
         super().__init__()
         self.base = base.freeze()
+        layer, depth = cfg.condition_layer, base.depth
+        if layer is not None and not -(depth + 1) <= layer <= depth:
+            raise ConfigError(f"lora.condition_layer={layer} is out of range: the base has {depth} layers, so use 0 (the "
+                              f"embeddings) to {depth}, a negative index from -{depth + 1}, or null for the last layer.")
         dim = hidden_dim or base.head_input_dim()
         self.adapter = TrajectoryLoRA(dim, cfg)
         self.adapter_enabled = True
@@ -151,35 +155,42 @@ def _head_input_dim(self: Denoiser) -> int:
 Denoiser.head_input_dim = _head_input_dim
 
 # %% ../nbs/03_trajectory_lora.ipynb 30
-def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tensor, cache: Optional[dict] = None):
-    "Frozen base hidden states (R, D, ...) for the selected `rows`, reusing `cache` where x_t did not change."
-    args = lambda ids: (xt[ids], t[ids], batch["attention_mask"][ids], batch["token_type_ids"][ids])
+def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tensor, cache: Optional[dict] = None,
+                layer: Optional[int] = None):
+    "Frozen base hidden states (R, L, D) for the selected `rows` (with `layer`, a pair: last and that layer's), reusing `cache`."
+    def run(ids):
+        with torch.no_grad():
+            out = model.base.hidden(xt[ids], t[ids], batch["attention_mask"][ids], batch["token_type_ids"][ids], layer=layer)
+        return out if layer is not None else (out,)
     if cache is None or model.base.time_conditioned:
-        with torch.no_grad(): return model.base.hidden(*args(rows))
-    if "h" not in cache:  # first call of a sampling run: every row is computed once
-        all_rows = torch.arange(xt.shape[0], device=xt.device)
-        with torch.no_grad(): cache["x"], cache["h"] = xt.clone(), model.base.hidden(*args(all_rows))
-    stale = rows[(cache["x"][rows] != xt[rows]).any(1)]
-    if stale.numel():
-        with torch.no_grad(): cache["h"][stale] = model.base.hidden(*args(stale))
-        cache["x"][stale] = xt[stale]
-    return cache["h"][rows]
+        out = run(rows)
+    else:
+        if "h" not in cache:  # first call of a sampling run: every row is computed once
+            cache["x"], cache["h"] = xt.clone(), run(torch.arange(xt.shape[0], device=xt.device))
+        stale = rows[(cache["x"][rows] != xt[rows]).any(1)]
+        if stale.numel():
+            for kept, new in zip(cache["h"], run(stale)): kept[stale] = new
+            cache["x"][stale] = xt[stale]
+        out = tuple(kept[rows] for kept in cache["h"])
+    return out if layer is not None else out[0]
 
 # %% ../nbs/03_trajectory_lora.ipynb 31
 def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: Optional[dict] = None) -> torch.Tensor:
     "Logits (N, V) at the N True entries of `positions` (B, L), with the adapter applied when enabled."
     rows = positions.any(1).nonzero().squeeze(1)  # (R,) rows with something to predict
-    h = base_hidden(model, xt, t, batch, rows, cache)  # (R, L, D)
+    layer = model.adapter.cfg.condition_layer
+    if layer is None: h = h_c = base_hidden(model, xt, t, batch, rows, cache)  # (R, L, D)
+    else: h, h_c = base_hidden(model, xt, t, batch, rows, cache, layer)  # last layer, condition layer
     pos = positions[rows]  # (R, L)
     h_sel = h[pos]  # (N, D), row-major like positions[positions]
     if model.adapter_enabled:
         prompt_mask = (batch["token_type_ids"][rows] == 0) & (batch["attention_mask"][rows] == 1)
-        c = model.adapter.condition(h, prompt_mask)  # (R, C)
+        c = model.adapter.condition(h_c, prompt_mask)  # (R, C) pooled from the condition layer
         row_of = pos.nonzero()[:, 0]  # (N,) row of each selected position
         h_sel = h_sel + model.adapter.delta(h_sel, t[rows][row_of], c[row_of])
     return model.base.head(h_sel)
 
-# %% ../nbs/03_trajectory_lora.ipynb 39
+# %% ../nbs/03_trajectory_lora.ipynb 41
 def _regularization(self: LoRADiffusionModel, lora_cfg: LoRAConfig) -> tuple[torch.Tensor, dict]:
     "The term added to the loss (lambda_orth * R_orth) and the values of both regularizers."
     r_orth = orth_regularizer(self.adapter)
