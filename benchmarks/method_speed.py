@@ -1,6 +1,6 @@
 """Training-step and decoding time of every method on the same base and batches, measured in one process.
 
-Methods take turns (round-robin), so that a noisy shared machine slows them all alike; the table reports medians
+Methods take turns (round-robin), so that a noisy shared machine slows them all alike. The table reports medians
 and each method's ratio to trajectory LoRA. Run from the repository root:
 
     python benchmarks/method_speed.py --rounds 5 --steps 4
@@ -29,12 +29,14 @@ def main():
     p.add_argument("--json", help="also write the table to this JSON file")
     args = p.parse_args()
     logging.basicConfig(level=logging.WARNING)
+
     trainers, train_s, decode_s = {}, {m: [] for m in args.methods}, {m: [] for m in args.methods}
     for m in args.methods:  # each method wraps its own base: baselines edit the base they wrap
         cfg = load_config("sst2", m, args.config, {"training": {"output_dir": tempfile.mkdtemp() + "/run", "batch_size": args.batch_size}})
         trainer = Trainer(cfg)
         trainers[m] = (trainer, trainer.batches(), next(iter(trainer.eval_data.loader(args.batch_size, shuffle=False))))
         trainer.train_step(trainers[m][1])  # warm-up step, not timed
+
     for _ in range(args.rounds):
         for m, (trainer, batches, eval_batch) in trainers.items():
             start = time.perf_counter()
@@ -43,6 +45,7 @@ def main():
             start = time.perf_counter()
             decode_batch(trainer.model, eval_batch, trainer.cfg, torch.Generator().manual_seed(0))
             decode_s[m].append((time.perf_counter() - start) / args.batch_size)
+
     ref = "lora_diffusion" if "lora_diffusion" in trainers else args.methods[0]
     rows = []
     for m, (trainer, _, _) in trainers.items():
@@ -50,6 +53,7 @@ def main():
         rows.append({"method": m, "trainable_params": s["trainable_params"], "trainable_percent": s["trainable_percent"],
                      "s_per_step": statistics.median(train_s[m]), "decode_ms_per_example": 1000 * statistics.median(decode_s[m])})
     base = {k: next(r[k] for r in rows if r["method"] == ref) for k in ("s_per_step", "decode_ms_per_example")}
+
     print(f"batch {args.batch_size}, {args.rounds} rounds x {args.steps} steps, torch threads {torch.get_num_threads()}")
     print(f"| method | trainable % | s / step | x {ref} | decode ms / example | x {ref} |")
     print("|---|---|---|---|---|---|")
