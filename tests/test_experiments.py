@@ -46,8 +46,9 @@ def finished_grid(tmp_path):
 
 def test_dry_run_prints_cells(tmp_path):
     out = tmp_path / "grid"
+    # a dry run builds each model once, so it needs a config with a base
     result = run(installed_script("lora-diffusion-experiments") + GRID + ["--output_dir", str(out), "--dry_run",
-                                                                  "--training.max_steps", "3"], tmp_path)
+                                                                  "--config", "quickstart_cpu", "--training.max_steps", "3"], tmp_path)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines == [f"run  sst2 lora_diffusion seed 42: {out / 'sst2' / 'lora_diffusion' / 'seed_42'}",
