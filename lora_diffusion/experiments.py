@@ -437,7 +437,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     output_dir = Path(output_dir)
     counts = parameter_counts(rows)
     if config_file is None and not overrides:
-        # NOTE: grid.json holds the latest grid only, so a folder that mixes grids run with different configs gets
+        # NOTE: grid.json records only the latest grid, so a folder that mixes grids run with different configs gets
         # that grid's flags in every rerun command.
         grid = read_grid_file(output_dir)
         config_file, overrides = grid.get("config_file"), grid.get("overrides")

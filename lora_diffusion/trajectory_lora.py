@@ -169,9 +169,9 @@ def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tenso
             cache["x"], cache["h"] = xt.clone(), run(torch.arange(xt.shape[0], device=xt.device))
         stale = rows[(cache["x"][rows] != xt[rows]).any(1)]
         if stale.numel():
-            for kept, new in zip(cache["h"], run(stale)): kept[stale] = new
+            for stored, fresh in zip(cache["h"], run(stale)): stored[stale] = fresh
             cache["x"][stale] = xt[stale]
-        out = tuple(kept[rows] for kept in cache["h"])
+        out = tuple(stored[rows] for stored in cache["h"])
     return out if layer is not None else out[0]
 
 # %% ../nbs/03_trajectory_lora.ipynb 31

@@ -4,7 +4,7 @@
 #   1. nbdev's notebook processors (show_doc, directives) write processed copies into _proc/
 #      (the same step as nbdev_proc_nbs, minus its attempt to download and install Quarto);
 #   2. the processed notebooks are cleaned of keys that nbconvert's schema rejects;
-#   3. nbconvert renders each page to HTML in _docs/ (figures embedded, so each page stands alone), and
+#   3. nbconvert renders each page to HTML in _docs/ (with figures embedded, so each page is self-contained), and
 #      index.ipynb to README.md.
 # With CHECK_README=1 (the default) the script fails when the committed README.md is out of date.
 set -euo pipefail
