@@ -68,6 +68,7 @@ class LoRAConfig:
     time_embed_dim: int = 32  # width of the sinusoidal time embedding Emb(t)
     cond_dim: int = 128  # width of the prompt conditioning c
     condition_layer: Optional[int] = None  # layer whose prompt states are pooled into c (0: embeddings, -1: last); null: last
+    state_cache_mb: float = 0.0  # training only: MiB of frozen-base states kept for noised rows that come back (0: off)
     rank_reg_weight: float = 0.01  # lambda_rank, weight of the nuclear norms of W_A and W_B
     orth_reg_weight: float = 0.001  # lambda_orth, weight of sum_{i != j} ||W_A_i^T W_A_j||_F^2
 
@@ -223,6 +224,7 @@ def validate_config(cfg: Config):
         rank = getattr(lo, f"rank_{phase}")
         _require(rank >= 1, f"lora.rank_{phase}={rank} is invalid: a rank must be at least 1.")
     _require(lo.num_modules >= 1, f"lora.num_modules={lo.num_modules} is invalid: it must be at least 1.")
+    _require(lo.state_cache_mb >= 0, f"lora.state_cache_mb={lo.state_cache_mb} is invalid: use 0 to turn the cache off.")
     for key in ("rank_reg_weight", "orth_reg_weight"):
         _require(getattr(lo, key) >= 0, f"lora.{key}={getattr(lo, key)} is invalid: it must be 0 or more.")
     _require(cfg.diffusion.num_steps >= 1, f"diffusion.num_steps={cfg.diffusion.num_steps} is invalid: it must be at least 1.")

@@ -207,7 +207,8 @@ def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int],
 TABLE_COLUMNS = ["task", "method", "n_seeds", "n_failed", "accuracy_pct_mean", "accuracy_pct_std",
                  "accuracy_pct_ci_low", "accuracy_pct_ci_high", "macro_f1_pct_mean", "reference_method", "n_paired",
                  "p_value", "p_bonferroni", "cohens_d", "trainable_params", "base_params", "trainable_percent",
-                 "adapter_mb", "seconds_per_step_mean", "peak_memory_mb_mean"]  # columns of results.csv, in order
+                 "adapter_mb", "seconds_per_step_mean", "peak_memory_mb_mean",
+                 "accuracy_pct_of_full_ft"]  # columns of results.csv, in order
 
 # %% ../nbs/09_experiments.ipynb 39
 def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
@@ -271,6 +272,10 @@ def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> lis
         if (task, reference_method) not in groups:
             log.warning("task %s has no %s runs, so the table has no paired comparison; pass --reference_method to "
                         "compare with another method.", task, reference_method)
+        full = next((r for r in task_rows if r["method"] == "full_ft"), None)
+        for row in task_rows:  # mean decoded accuracy relative to full fine-tuning at the same budget
+            known = full is not None and full["n_seeds"] and row["n_seeds"]
+            row["accuracy_pct_of_full_ft"] = 100 * row["accuracy_pct_mean"] / full["accuracy_pct_mean"] if known else None
         compared = [r for r in task_rows if r["method"] != reference_method]
         for row, adjusted in zip(compared, bonferroni([r["p_value"] for r in compared])):
             row["p_bonferroni"] = adjusted
@@ -294,7 +299,7 @@ def parameter_counts(rows: list[dict]) -> dict[str, dict]:
     return counts
 
 # %% ../nbs/09_experiments.ipynb 50
-DISPLAY_HEADERS = ["Task", "Method", "Seeds", "Failed", "Accuracy (%)", "95% CI (%)", "p", "p (Bonferroni)",
+DISPLAY_HEADERS = ["Task", "Method", "Seeds", "Failed", "Accuracy (%)", "95% CI (%)", "% of full FT", "p", "p (Bonferroni)",
                    "Cohen's d", "Trainable params", "Trainable (%)", "Adapter (MB)", "s/step", "Peak memory (MB)"]
 
 def _number(value, spec: str) -> str:
@@ -309,6 +314,7 @@ def display_cells(row: dict) -> list[str]:
     low, high = row["accuracy_pct_ci_low"], row["accuracy_pct_ci_high"]
     interval = "n/a" if math.isnan(low) else f"[{low:.2f}, {high:.2f}]"
     return [row["task"], row["method"], str(row["n_seeds"]), str(row["n_failed"]), accuracy, interval,
+            _number(row.get("accuracy_pct_of_full_ft"), ".1f"),
             _number(row["p_value"], ".3g"), _number(row["p_bonferroni"], ".3g"), _number(row["cohens_d"], ".2f"),
             _number(row["trainable_params"], ","), _number(row["trainable_percent"], ".3f"), _number(row["adapter_mb"], ".2f"),
             _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f")]
@@ -319,7 +325,8 @@ def table_caption(table: list[dict]) -> str:
     reference = table[0]["reference_method"] if table else "the reference method"
     return (f"Decoded accuracy in percent over seeds: mean ± sample standard deviation and 95% t interval. p (paired "
             f"t-test) and Cohen's d compare each method with {reference} on the seeds both finished, paired by seed; "
-            "p (Bonferroni) is adjusted over the methods compared within a task.")
+            "p (Bonferroni) is adjusted over the methods compared within a task. % of full FT divides a method's mean "
+            "accuracy by full_ft's on the same task.")
 
 # %% ../nbs/09_experiments.ipynb 55
 def table_to_csv(table: list[dict]) -> str:

@@ -5,6 +5,7 @@
 # %% ../nbs/03_trajectory_lora.ipynb 1
 from __future__ import annotations
 
+from collections import OrderedDict
 from contextlib import contextmanager
 from typing import Optional
 
@@ -16,8 +17,9 @@ from .backbones import Denoiser, time_embedding
 from .config import ConfigError, LoRAConfig
 
 # %% auto 0
-__all__ = ['PHASES', 'TrajectoryModule', 'PhaseBank', 'phase_index', 'TrajectoryLoRA', 'rank_regularizer', 'orth_regularizer',
-           'shrink_singular_values_', 'parameter_breakdown', 'LoRADiffusionModel', 'base_hidden', 'logits_at']
+__all__ = ['PHASES', 'TrajectoryModule', 'PhaseBank', 'phase_index', 'pool_prompt', 'TrajectoryLoRA', 'rank_regularizer',
+           'orth_regularizer', 'shrink_singular_values_', 'parameter_breakdown', 'BaseStateCache', 'LoRADiffusionModel',
+           'base_hidden', 'selected_states', 'cached_states', 'logits_at']
 
 # %% ../nbs/03_trajectory_lora.ipynb 6
 class TrajectoryModule(nn.Module):
@@ -54,6 +56,12 @@ def phase_index(t: torch.Tensor) -> torch.Tensor:
     return 2 - torch.bucketize(t, boundaries)  # bucketize: 0 for t <= 1/3, 1 for t <= 2/3, 2 above
 
 # %% ../nbs/03_trajectory_lora.ipynb 16
+def pool_prompt(h: torch.Tensor, prompt_mask: torch.Tensor) -> torch.Tensor:
+    "Mean (B, D) of hidden states h (B, L, D) over the True entries of `prompt_mask` (B, L)."
+    w = prompt_mask.to(h.dtype)[..., None]  # (B, L, 1)
+    return (h * w).sum(1) / w.sum(1).clamp_min(1)
+
+# %% ../nbs/03_trajectory_lora.ipynb 17
 class TrajectoryLoRA(nn.Module):
     "Phase banks of prompt-conditioned low-rank hidden-state perturbations."
     def __init__(self, hidden_dim: int, cfg: LoRAConfig):
@@ -66,9 +74,7 @@ class TrajectoryLoRA(nn.Module):
 
     def condition(self, h, prompt_mask):
         "Condition c (B, C): mean of hidden states h (B, L, D) over `prompt_mask` (B, L), projected."
-        w = prompt_mask.to(h.dtype)[..., None]  # (B, L, 1)
-        pooled = (h * w).sum(1) / w.sum(1).clamp_min(1)  # (B, D)
-        return self.cond(pooled)
+        return self.cond(pool_prompt(h, prompt_mask))
 
     def delta(self, h, t, c):
         "sigma(t) sum_i g_i(h, t, c) at N positions: h (N, D), t (N,), c (N, C) -> (N, D)."
@@ -81,7 +87,7 @@ class TrajectoryLoRA(nn.Module):
             out = out.index_add(0, rows, self.scaling[p] * bank(h[rows], temb[rows], c[rows]).to(h.dtype))
         return out
 
-# %% ../nbs/03_trajectory_lora.ipynb 18
+# %% ../nbs/03_trajectory_lora.ipynb 19
 def rank_regularizer(adapter: TrajectoryLoRA) -> torch.Tensor:
     "R_rank = sum over modules of ||W_A||_* + ||B||_* (nuclear norms)."
     return sum(torch.linalg.svdvals(w).sum() for bank in adapter.banks for m in bank.mods for w in (m.up.weight, m.down.weight))
@@ -96,7 +102,7 @@ def orth_regularizer(adapter: TrajectoryLoRA) -> torch.Tensor:
                 if i != j: total = total + (a.T @ b).pow(2).sum()
     return total
 
-# %% ../nbs/03_trajectory_lora.ipynb 20
+# %% ../nbs/03_trajectory_lora.ipynb 21
 @torch.no_grad()
 def shrink_singular_values_(adapter: TrajectoryLoRA, threshold: float):
     "Proximal step for threshold * R_rank: soft-threshold the singular values of every W_A and B in place."
@@ -107,7 +113,7 @@ def shrink_singular_values_(adapter: TrajectoryLoRA, threshold: float):
                 U, S, Vh = torch.linalg.svd(w, full_matrices=False)
                 w.copy_(U @ torch.diag((S - threshold).clamp_min(0)) @ Vh)
 
-# %% ../nbs/03_trajectory_lora.ipynb 24
+# %% ../nbs/03_trajectory_lora.ipynb 25
 def parameter_breakdown(adapter: TrajectoryLoRA) -> dict:
     "Trainable parameter counts by part: conditioning, then down/up/film for each phase, then the total."
     count = lambda mods: sum(p.numel() for m in mods for p in m.parameters() if p.requires_grad)
@@ -119,7 +125,36 @@ def parameter_breakdown(adapter: TrajectoryLoRA) -> dict:
     parts["total"] = sum(parts.values())
     return parts
 
-# %% ../nbs/03_trajectory_lora.ipynb 27
+# %% ../nbs/03_trajectory_lora.ipynb 29
+class BaseStateCache:
+    "Frozen-base states of noised training rows, keyed by the row's tokens; least recently used entries leave first."
+    def __init__(self, max_mb: float):
+        self.max_bytes, self.bytes = int(max_mb * 2**20), 0
+        self.entries = OrderedDict()  # key -> (h_sel (n, D), pooled (D,))
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def keys(xt, positions, attention_mask, token_type_ids) -> list[bytes]:
+        "One key per row of the (R, L) inputs: the tokens, segments and selected positions inside the attention mask."
+        rows = torch.stack([xt, positions.long(), token_type_ids.long()], 1).cpu()  # (R, 3, L)
+        lengths = attention_mask.sum(1).tolist()
+        return [row[:, :n].numpy().tobytes() for row, n in zip(rows, lengths)]
+
+    def get(self, key: bytes):
+        value = self.entries.get(key)
+        if value is None: self.misses += 1
+        else: self.hits += 1; self.entries.move_to_end(key)
+        return value
+
+    def put(self, key: bytes, value: tuple):
+        size = sum(v.numel() * v.element_size() for v in value) + len(key)
+        if size > self.max_bytes: return
+        self.entries[key] = value; self.bytes += size
+        while self.bytes > self.max_bytes:
+            old_key, old = self.entries.popitem(last=False)
+            self.bytes -= sum(v.numel() * v.element_size() for v in old) + len(old_key)
+
+# %% ../nbs/03_trajectory_lora.ipynb 30
 class LoRADiffusionModel(nn.Module):
     "A frozen base denoiser with a trajectory-level LoRA adapter on its last hidden state."
     def __init__(self, base: Denoiser, cfg: LoRAConfig, hidden_dim: Optional[int] = None):
@@ -132,6 +167,7 @@ class LoRADiffusionModel(nn.Module):
         dim = hidden_dim or base.head_input_dim()
         self.adapter = TrajectoryLoRA(dim, cfg)
         self.adapter_enabled = True
+        self.state_cache = BaseStateCache(cfg.state_cache_mb) if cfg.state_cache_mb > 0 else None
 
     @contextmanager
     def adapter_disabled(self):
@@ -145,7 +181,7 @@ class LoRADiffusionModel(nn.Module):
         self.base.eval()  # the frozen base keeps dropout off
         return self
 
-# %% ../nbs/03_trajectory_lora.ipynb 29
+# %% ../nbs/03_trajectory_lora.ipynb 32
 @torch.no_grad()
 def _head_input_dim(self: Denoiser) -> int:
     "Width D of the hidden states this base feeds its head."
@@ -154,7 +190,7 @@ def _head_input_dim(self: Denoiser) -> int:
 
 Denoiser.head_input_dim = _head_input_dim
 
-# %% ../nbs/03_trajectory_lora.ipynb 30
+# %% ../nbs/03_trajectory_lora.ipynb 33
 def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tensor, cache: Optional[dict] = None,
                 layer: Optional[int] = None):
     "Frozen base hidden states (R, L, D) for the selected `rows` (with `layer`, a pair: last and that layer's), reusing `cache`."
@@ -174,23 +210,43 @@ def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tenso
         out = tuple(stored[rows] for stored in cache["h"])
     return out if layer is not None else out[0]
 
-# %% ../nbs/03_trajectory_lora.ipynb 31
-def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: Optional[dict] = None) -> torch.Tensor:
-    "Logits (N, V) at the N True entries of `positions` (B, L), with the adapter applied when enabled."
-    rows = positions.any(1).nonzero().squeeze(1)  # (R,) rows with something to predict
+# %% ../nbs/03_trajectory_lora.ipynb 34
+def selected_states(model: LoRADiffusionModel, xt, t, positions, batch: dict, rows, cache: Optional[dict] = None):
+    "Base states at the True entries of `positions[rows]` (N, D) and the pooled prompt states of `rows` (R, D)."
     layer = model.adapter.cfg.condition_layer
     if layer is None: h = h_c = base_hidden(model, xt, t, batch, rows, cache)  # (R, L, D)
     else: h, h_c = base_hidden(model, xt, t, batch, rows, cache, layer)  # last layer, condition layer
-    pos = positions[rows]  # (R, L)
-    h_sel = h[pos]  # (N, D), row-major like positions[positions]
+    prompt_mask = (batch["token_type_ids"][rows] == 0) & (batch["attention_mask"][rows] == 1)  # (R, L)
+    return h[positions[rows]], pool_prompt(h_c, prompt_mask)
+
+def cached_states(model: LoRADiffusionModel, xt, t, positions, batch: dict, rows):
+    "`selected_states` through `model.state_cache`: the base runs only on rows seen for the first time."
+    store = model.state_cache
+    keys = store.keys(xt[rows], positions[rows], batch["attention_mask"][rows], batch["token_type_ids"][rows])
+    found = [store.get(k) for k in keys]
+    missing = [i for i, f in enumerate(found) if f is None]
+    if missing:
+        new_rows = rows[missing]
+        h_sel, pooled = selected_states(model, xt, t, positions, batch, new_rows)
+        counts = positions[new_rows].sum(1).tolist()  # positions per new row, in row-major order like h_sel
+        for i, h_row, p_row in zip(missing, h_sel.split(counts), pooled):
+            found[i] = (h_row, p_row)
+            store.put(keys[i], found[i])
+    return torch.cat([f[0] for f in found]), torch.stack([f[1] for f in found])
+
+def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: Optional[dict] = None) -> torch.Tensor:
+    "Logits (N, V) at the N True entries of `positions` (B, L), with the adapter applied when enabled."
+    rows = positions.any(1).nonzero().squeeze(1)  # (R,) rows with something to predict
+    use_store = cache is None and model.training and model.state_cache is not None and not model.base.time_conditioned
+    if use_store: h_sel, pooled = cached_states(model, xt, t, positions, batch, rows)
+    else: h_sel, pooled = selected_states(model, xt, t, positions, batch, rows, cache)  # (N, D), (R, D)
     if model.adapter_enabled:
-        prompt_mask = (batch["token_type_ids"][rows] == 0) & (batch["attention_mask"][rows] == 1)
-        c = model.adapter.condition(h_c, prompt_mask)  # (R, C) pooled from the condition layer
-        row_of = pos.nonzero()[:, 0]  # (N,) row of each selected position
+        c = model.adapter.cond(pooled)  # (R, C)
+        row_of = positions[rows].nonzero()[:, 0]  # (N,) row of each selected position
         h_sel = h_sel + model.adapter.delta(h_sel, t[rows][row_of], c[row_of])
     return model.base.head(h_sel)
 
-# %% ../nbs/03_trajectory_lora.ipynb 41
+# %% ../nbs/03_trajectory_lora.ipynb 48
 def _regularization(self: LoRADiffusionModel, lora_cfg: LoRAConfig) -> tuple[torch.Tensor, dict]:
     "The term added to the loss (lambda_orth * R_orth) and the values of both regularizers."
     r_orth = orth_regularizer(self.adapter)
