@@ -82,7 +82,7 @@ def load_metric_module(module: str):
 
     return evaluate.load(str(metric_module_path(module)), keep_in_memory=True)
 
-# %% ../nbs/06_metrics.ipynb 16
+# %% ../nbs/06_metrics.ipynb 18
 def check_metric_names(names: list[str]) -> list[str]:
     "Return `names` without repeats, or raise a ValueError naming each unknown name, close matches and the known names."
     if isinstance(names, str) or not names:
@@ -94,7 +94,7 @@ def check_metric_names(names: list[str]) -> list[str]:
             raise ValueError(f"unknown metric {name!r}{hint}; known metrics: {', '.join(METRIC_REGISTRY)}")
     return list(dict.fromkeys(names))
 
-# %% ../nbs/06_metrics.ipynb 18
+# %% ../nbs/06_metrics.ipynb 20
 def _check_inputs(predictions: list[str], references: list[list[str]]):
     "Raise a ValueError on the first prediction or reference list that the metric modules cannot score."
     if isinstance(predictions, str) or isinstance(references, str):
@@ -109,7 +109,7 @@ def _check_inputs(predictions: list[str], references: list[list[str]]):
         if isinstance(refs, str) or not refs or not all(isinstance(r, str) for r in refs):
             raise ValueError(f"references[{i}] is {refs!r}; expected a non-empty list of reference strings")
 
-# %% ../nbs/06_metrics.ipynb 19
+# %% ../nbs/06_metrics.ipynb 21
 def compute_metrics(
     names: list[str],  # metric names from `METRIC_REGISTRY`
     predictions: list[str],  # one generated text per example
@@ -117,7 +117,7 @@ def compute_metrics(
     classes: list[str] | None = None,  # class words for `macro_f1`; default: the sorted set of references
     bertscore_model: str | None = None,  # hub name or path of the BERTScore model; default: the local MiniLM
     bertscore_num_layers: int | None = None,  # layer for BERTScore; default: 6 for the MiniLM
-) -> dict[str, float | str]:  # a fraction in [0, 1] per name, plus the signature or label strings of some metrics
+) -> dict[str, float | str]:  # a fraction per name, plus the signature or label strings of some metrics
     "Score `predictions` against `references` with the named metrics, running each shipped module once."
     names = check_metric_names(names)
     _check_inputs(predictions, references)
@@ -133,7 +133,7 @@ def compute_metrics(
         scores.update({key: value for key, value in result.items() if isinstance(value, str)})
     return scores
 
-# %% ../nbs/06_metrics.ipynb 43
+# %% ../nbs/06_metrics.ipynb 45
 def peak_memory_mb(device: torch.device) -> tuple[float, str]:
     "Peak memory in MiB and what was measured (cuda_allocated or cpu_max_rss)."
     if device.type == "cuda": return torch.cuda.max_memory_allocated(device) / 2**20, "cuda_allocated"
