@@ -84,7 +84,7 @@ def load_metric_module(module: str):
 
 # %% ../nbs/06_metrics.ipynb 18
 def check_metric_names(names: list[str]) -> list[str]:
-    "Return `names` without repeats, or raise a ValueError naming each unknown name, close matches and the known names."
+    "Return `names` without repeats, or raise a ValueError naming the first unknown name, close matches and all known names."
     if isinstance(names, str) or not names:
         raise ValueError(f"metric names must be a non-empty list of names, got {names!r}")
     for name in names:
