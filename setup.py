@@ -35,9 +35,10 @@ setuptools.setup(
     python_requires=f">={cfg['min_python']}",
     packages=setuptools.find_packages(include=["lora_diffusion", "lora_diffusion.*"]),
     include_package_data=True,
-    package_data={"lora_diffusion": ["configs/*.yaml", "configs/*/*.yaml", "data/*/*", "bases/*/*"]},
+    package_data={"lora_diffusion": ["configs/*.yaml", "configs/*/*.yaml", "data/*/*", "bases/*/*",
+                                    "metric_modules/*/*.py"]},
     install_requires=cfg["requirements"].split(),
-    extras_require={"dev": cfg["dev_requirements"].split()},
+    extras_require={"dev": cfg["dev_requirements"].split(), "bertscore": cfg["bertscore_requirements"].split()},
     entry_points={
         "console_scripts": cfg["console_scripts"].split("\n"),
         "nbdev": [f"{cfg['lib_path']}={cfg['lib_path']}._modidx:d"],
