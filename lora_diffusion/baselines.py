@@ -19,10 +19,10 @@ from .diffusion import ancestral_sample, get_schedule
 from .trajectory_lora import base_hidden
 
 # %% auto 0
-__all__ = ['PREFIX_ATTENTION', 'BASELINES', 'encoder_layers', 'default_lora_targets', 'AdaptedDenoiser', 'adapted_logits_at',
-           'apply_full_ft', 'apply_bitfit', 'apply_weight_lora', 'Prefixes', 'apply_prefix_tuning', 'BottleneckAdapter',
-           'sublayer_outputs', 'apply_adapters', 'LoReFTIntervention', 'apply_loreft', 'build_baseline', 'tiny_bases',
-           'toy_batch', 'overfit']
+__all__ = ['PREFIX_ATTENTION', 'PREFIX_INIT_TEXT', 'CHUNK', 'BASELINES', 'encoder_layers', 'default_lora_targets',
+           'AdaptedDenoiser', 'adapted_logits_at', 'apply_full_ft', 'apply_bitfit', 'apply_weight_lora', 'Prefixes',
+           'token_prefixes', 'apply_prefix_tuning', 'BottleneckAdapter', 'sublayer_outputs', 'apply_adapters',
+           'LoReFTIntervention', 'apply_loreft', 'build_baseline', 'tiny_bases', 'toy_batch', 'overfit']
 
 # %% ../nbs/04_baselines.ipynb 6
 def encoder_layers(base: Denoiser) -> nn.ModuleList:
@@ -178,12 +178,17 @@ def apply_weight_lora(model: AdaptedDenoiser, cfg: MethodConfig):
 # %% ../nbs/04_baselines.ipynb 20
 class Prefixes(nn.Module):
     "Key and value prefixes (P, D) for each of `num_layers` attention layers."
-    def __init__(self, num_layers: int, length: int, dim: int, projection: bool = False, hidden_dim: int = 512):
+    def __init__(self, num_layers: int, length: int, dim: int, projection: bool = False, hidden_dim: int = 512,
+                 init: Optional[torch.Tensor] = None):  # (2 * num_layers, P, D) starting prefixes; random when None
         super().__init__()
         self.num_layers, self.length, self.dim, self.projection = num_layers, length, dim, projection
         if projection:
             self.embedding = nn.Parameter(torch.randn(length, dim) * 0.02)
             self.mlp = nn.Sequential(nn.Linear(dim, hidden_dim), nn.Tanh(), nn.Linear(hidden_dim, 2 * num_layers * dim))
+        elif init is not None:
+            if init.shape != (2 * num_layers, length, dim):
+                raise ValueError(f"prefix init has shape {tuple(init.shape)}; expected {(2 * num_layers, length, dim)}.")
+            self.kv = nn.Parameter(init.detach().clone().float())
         else: self.kv = nn.Parameter(torch.randn(2 * num_layers, length, dim) * 0.02)
 
     def forward(self) -> torch.Tensor:
@@ -217,19 +222,53 @@ def _register_prefix_attention():
     AttentionMaskInterface.register(PREFIX_ATTENTION, sdpa_mask)
 
 # %% ../nbs/04_baselines.ipynb 23
+PREFIX_INIT_TEXT = ("the of and to in a is that for it as was with be by on not he this are or his from at which but "
+                    "have an they you were her she there been one all we their has would when")  # common English words
+CHUNK = 16  # tokens per row when the words run through the base, within any base's position range
+
+def _attention_modules(model: AdaptedDenoiser) -> list[nn.Module]:
+    "The module of each layer that computes the keys and values (it carries `lora_diffusion_prefix`)."
+    builtin = isinstance(model.base, DiffusionTransformer)
+    modules = []
+    for i, layer in enumerate(encoder_layers(model.base)):
+        attention = layer if builtin else getattr(getattr(layer, "attention", None), "self", None)
+        if attention is None or not all(hasattr(attention, name) for name in ("key", "value")):
+            raise ConfigError(f"prefix_tuning cannot find the key and value projections of layer {i} of "
+                              f"{type(getattr(model.base, 'model', model.base)).__name__}.")
+        modules.append(attention)
+    return modules
+
+@torch.no_grad()
+def token_prefixes(model: AdaptedDenoiser, length: int) -> torch.Tensor:
+    "Keys and values (2 * num_layers, P, D) that the frozen base computes for P common words, as starting prefixes."
+    builtin = isinstance(model.base, DiffusionTransformer)
+    vocab = (model.base.tok_emb if builtin else model.base.model.get_input_embeddings()).num_embeddings
+    tokenizer = getattr(model.base, "tokenizer", None)
+    ids = tokenizer(PREFIX_INIT_TEXT, add_special_tokens=False)["input_ids"] if tokenizer is not None else []
+    if not ids or max(ids) >= vocab: ids = list(range(5, min(vocab, 5 + length)))  # small test bases: no real vocabulary
+    chunks = -(-length // CHUNK)  # the words run through the base in rows of CHUNK tokens
+    ids = (ids * (chunks * CHUNK // len(ids) + 1))[: chunks * CHUNK]  # repeat the words to fill every row
+    device = next(model.base.parameters()).device
+    x = torch.tensor(ids, device=device).view(chunks, CHUNK)  # (chunks, CHUNK)
+    captured = {}
+    hooks = [getattr(attention, name).register_forward_hook(lambda _m, _i, out, key=(i, name): captured.__setitem__(key, out))
+             for i, attention in enumerate(_attention_modules(model)) for name in ("key", "value")]
+    try: model.base.hidden(x, torch.full((chunks,), 0.5, device=device), torch.ones_like(x), torch.zeros_like(x))
+    finally:
+        for hook in hooks: hook.remove()
+    flat = lambda out: out.reshape(chunks * CHUNK, -1)[:length]  # (chunks, CHUNK, D) -> (P, D)
+    return torch.stack([flat(captured[i, name]) for i in range(len(hooks) // 2) for name in ("key", "value")])
+
 def apply_prefix_tuning(model: AdaptedDenoiser, cfg: MethodConfig):
     "Add `cfg.prefix_length` key/value prefixes to every attention layer of the base."
-    layers, D = encoder_layers(model.base), model.base.head_input_dim()
-    prefixes = Prefixes(len(layers), cfg.prefix_length, D, cfg.prefix_projection, cfg.prefix_hidden_dim)
+    attentions, D = _attention_modules(model), model.base.head_input_dim()
+    init = token_prefixes(model, cfg.prefix_length) if cfg.prefix_init == "tokens" and not cfg.prefix_projection else None
+    prefixes = Prefixes(len(attentions), cfg.prefix_length, D, cfg.prefix_projection, cfg.prefix_hidden_dim, init)
     model.extra["prefix"] = prefixes
-    builtin = isinstance(model.base, DiffusionTransformer)
-    for i, layer in enumerate(layers):
-        attention = layer if builtin else getattr(getattr(layer, "attention", None), "self", None)
-        if attention is None:
-            raise ConfigError(f"prefix_tuning cannot find attention.self in layer {i} of {type(model.base.model).__name__}.")
+    for i, attention in enumerate(attentions):
         # a plain function attribute: the prefixes stay registered under model.extra only
         attention.lora_diffusion_prefix = lambda i=i: (lambda kv: (kv[2 * i], kv[2 * i + 1]))(prefixes()) if model.adapter_enabled else None
-    if not builtin:
+    if not isinstance(model.base, DiffusionTransformer):
         _register_prefix_attention()
         model.base.model.set_attn_implementation(PREFIX_ATTENTION)
 

@@ -237,6 +237,8 @@ def cached_states(model: LoRADiffusionModel, xt, t, positions, batch: dict, rows
 def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: Optional[dict] = None) -> torch.Tensor:
     "Logits (N, V) at the N True entries of `positions` (B, L), with the adapter applied when enabled."
     rows = positions.any(1).nonzero().squeeze(1)  # (R,) rows with something to predict
+    if rows.numel() == 0:  # a batch in which no target was noised
+        return model.base.head(torch.zeros(0, model.base.head_input_dim(), device=xt.device))
     use_store = cache is None and model.training and model.state_cache is not None and not model.base.time_conditioned
     if use_store: h_sel, pooled = cached_states(model, xt, t, positions, batch, rows)
     else: h_sel, pooled = selected_states(model, xt, t, positions, batch, rows, cache)  # (N, D), (R, D)
