@@ -125,7 +125,7 @@ class TaskConfig:
     label_column: Optional[str] = None  # integer label column (classification)
     target_column: Optional[str] = None  # text the model learns to generate (every type except classification)
     references_column: Optional[str] = None  # all gold answers (a string or a list); null: the target alone
-    id_column: Optional[str] = None  # example id; null: the row's position in its split
+    id_column: Optional[str] = None  # example id; null, or absent from a row: the row's position in its split
     template: str = ""  # prompt with {column} placeholders
     verbalizer: list = field(default_factory=list)  # target word per label index (classification)
     max_prompt_length: int = 128  # prompt tokens kept after truncation

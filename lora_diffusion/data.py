@@ -84,7 +84,7 @@ def resolve_split_file(task: TaskConfig, data: DataConfig, split: str) -> Path:
     if data.data_dir: fix = f"put {split}.jsonl in --data.data_dir or point it at another folder"
     else: fix = (f"set --data.data_root (or ${DATA_ROOT_ENV}) to the folder holding {task.local_files[split]}, "
                  "pass --data.data_dir, or use --data.source hub")
-    raise DataError(f"task {task.name!r} split {split!r}: file not found (tried {tried}); {fix}.")
+    raise DataError(f"task {task.name!r} split {split!r}: data file not found (tried {tried}); {fix}.")
 
 # %% ../nbs/05_data.ipynb 15
 def get_path(row: dict, path: str):
@@ -186,7 +186,7 @@ def template_fields(template: str) -> list[str]:
     return [name for _, name, _, _ in string.Formatter().parse(template) if name]
 
 def check_task_config(task: TaskConfig):
-    "Raise `DataError` for task settings that cannot work together; needs no data and no tokenizer."
+    "Check the task's settings, before any data or tokenizer is loaded; raise `DataError` naming the first problem."
     unknown = [f for f in template_fields(task.template) if f not in task.input_columns]
     if unknown: raise DataError(f"task {task.name}: template placeholder {{{unknown[0]}}} names no input column ({', '.join(task.input_columns)}).")
     if not template_fields(task.template): raise DataError(f"task {task.name}: template {task.template!r} has no {{column}} placeholder.")
@@ -226,7 +226,7 @@ def check_task(task: TaskConfig, tokenizer):
 
 # %% ../nbs/05_data.ipynb 35
 def _as_references(value) -> list[str]:
-    return [value] if isinstance(value, str) else [str(v) for v in value]
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
 
 def prepare_rows(task: TaskConfig, rows: list[dict], split: str, origin: str) -> list[dict]:
     "Apply the task's loader and `columns` to raw `rows`, then add `id` and (outside classification) `references`."
@@ -283,11 +283,11 @@ def load_split(task: TaskConfig, data: DataConfig, split: str) -> list[dict]:
         rows, origin = _load_hub(task, split), f"{task.hub_path}/{task.hub_name}:{task.hub_splits.get(split, split)}"
     else:
         path = resolve_split_file(task, data, split)
-        log.info("task %s split %s: reading %s", task.name, split, path)
         rows, origin = read_jsonl(path), str(path)
     if not rows: raise DataError(f"{origin} contains no examples.")
     rows = prepare_rows(task, rows, split, origin)
     check_columns(task, rows, origin)
+    log.info("task %s split %s: %d examples from %s", task.name, split, len(rows), origin)
     return rows
 
 # %% ../nbs/05_data.ipynb 42
