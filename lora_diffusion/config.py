@@ -19,8 +19,9 @@ import yaml
 # %% auto 0
 __all__ = ['CONFIG_DIR', 'TaskType', 'ConfigError', 'ModelConfig', 'DiffusionConfig', 'LoRAConfig', 'TrainingConfig',
            'DataConfig', 'TaskConfig', 'MethodConfig', 'Config', 'dotted_keys', 'check_value', 'build_config',
-           'validate_config', 'deep_merge', 'load_yaml', 'available', 'resolve_config_file', 'key_type', 'resolve_key',
-           'parse_cli_value', 'parse_overrides', 'load_config', 'config_to_dict', 'save_config', 'read_config']
+           'validate_config', 'deep_merge', 'load_yaml', 'available', 'resolve_task_file', 'resolve_config_file',
+           'key_type', 'resolve_key', 'parse_cli_value', 'parse_overrides', 'load_config', 'config_to_dict',
+           'save_config', 'read_config']
 
 # %% ../nbs/00_config.ipynb 5
 CONFIG_DIR = Path(files("lora_diffusion")) / "configs"  # base_config.yaml, tasks/, methods/ and named configs
@@ -97,7 +98,8 @@ class TrainingConfig:
 class DataConfig:
     "Where examples come from and how they are batched."
     source: Literal["local", "hub"] = "local"  # local JSON Lines, or datasets.load_dataset from the hub
-    data_dir: Optional[str] = None  # folder of <split>.jsonl files; None uses the files named by the task
+    data_dir: Optional[str] = None  # folder of <split>.jsonl files, used in place of the task's local_files
+    data_root: Optional[str] = None  # folder that relative local_files resolve against after the package's data folder; null: $LORA_DIFFUSION_DATA
     subset_size: Optional[int] = None  # train on a seeded sample of this many examples
     eval_subset_size: Optional[int] = 256  # examples decoded at periodic evaluations; the final one decodes the whole split
     shuffle_labels: bool = False  # control run: permute the training labels (seeded), so scores should fall to chance
@@ -111,19 +113,25 @@ TaskType = Literal["classification", "qa", "reasoning", "summarization", "transl
 class TaskConfig:
     "A task: its data, the prompt template and the target text."
     name: str = ""  # registry name, such as sst2
-    type: TaskType = "classification"  # decides the target and the metrics
-    hub_path: Optional[str] = None  # datasets.load_dataset path, such as glue
+    type: TaskType = "classification"  # classification decodes a verbalizer word; the other types generate text ending in EOS
+    hub_path: Optional[str] = None  # datasets.load_dataset path, such as nyu-mll/glue
     hub_name: Optional[str] = None  # dataset config, such as sst2
-    local_files: dict = field(default_factory=dict)  # split -> JSON Lines path; relative paths resolve against the package
+    hub_splits: dict = field(default_factory=dict)  # split -> hub split name where they differ, such as {validation: test}
+    local_files: dict = field(default_factory=dict)  # split -> JSON Lines path; relative paths resolve against the package data, then data.data_root
     train_split: str = "train"  # split used for training
     eval_split: str = "validation"  # split used for periodic evaluation
+    loader: Optional[str] = None  # registered row loader; null: the loader registered under the task name, if any
+    columns: dict = field(default_factory=dict)  # new column -> path into the raw row; dots step into objects and lists (answers.text.0)
     input_columns: list = field(default_factory=list)  # columns the template reads
     label_column: Optional[str] = None  # integer label column (classification)
+    target_column: Optional[str] = None  # text the model learns to generate (every type except classification)
+    references_column: Optional[str] = None  # all gold answers (a string or a list); null: the target alone
+    id_column: Optional[str] = None  # example id; null, or absent from a row: the row's position in its split
     template: str = ""  # prompt with {column} placeholders
     verbalizer: list = field(default_factory=list)  # target word per label index (classification)
     max_prompt_length: int = 128  # prompt tokens kept after truncation
-    max_target_length: int = 1  # target tokens; the sampler decodes exactly this many
-    metrics: list = field(default_factory=list)  # metric names reported for the task
+    max_target_length: int = 1  # target slots: the verbalizer's tokens, or generated tokens + EOS + [PAD] filling
+    metrics: list = field(default_factory=list)  # metric module names reported for the task
 
 @dataclass
 class MethodConfig:
@@ -288,6 +296,15 @@ def _shipped_yaml(kind: str, name: str) -> Path:
         raise ConfigError(f"unknown {kind[:-1]} {name!r}.{hint} Available: {', '.join(names)}.")
     return path
 
+def resolve_task_file(task: str) -> tuple[str, Path]:
+    "The task name and YAML file for `task`: a shipped task name, or the path of a task YAML ending in .yaml or .yml."
+    if not task.endswith((".yaml", ".yml")): return task, _shipped_yaml("tasks", task)
+    path = Path(task)
+    if not path.is_file():
+        raise ConfigError(f"task file not found: {task}. Give an existing task YAML, or a shipped task name "
+                          f"({', '.join(available('tasks'))}).")
+    return (load_yaml(path).get("task") or {}).get("name") or path.stem, path
+
 def resolve_config_file(path_or_name: str) -> Path:
     "Return a user config path, or the shipped config of that name (such as `quickstart_cpu`)."
     path = Path(path_or_name)
@@ -349,13 +366,14 @@ def parse_overrides(argv: list[str]) -> dict:
 # %% ../nbs/00_config.ipynb 42
 def load_config(task: Optional[str] = None, method: Optional[str] = None, config_file: Optional[str] = None,
                 overrides: Optional[dict] = None) -> Config:
-    "Merge base < task < method < `config_file` < `overrides` into a validated `Config`."
+    "Merge base < task < method < `config_file` < `overrides` into a validated `Config`; `task` is a name or a task YAML path."
     user = load_yaml(resolve_config_file(config_file)) if config_file else {}
     task = task or (user.get("task") or {}).get("name")
     method = method or (user.get("method") or {}).get("name") or MethodConfig.name
     if not task: raise ConfigError(f"no task given: pass --task NAME (one of {', '.join(available('tasks'))}).")
+    task, task_file = resolve_task_file(task)
     tree = load_yaml(CONFIG_DIR / "base_config.yaml")
-    for layer in (load_yaml(_shipped_yaml("tasks", task)), load_yaml(_shipped_yaml("methods", method)), user, overrides or {}):
+    for layer in (load_yaml(task_file), load_yaml(_shipped_yaml("methods", method)), user, overrides or {}):
         tree = deep_merge(tree, layer)
     tree = deep_merge(tree, {"task": {"name": task}, "method": {"name": method}})
     return build_config(tree)

@@ -5,14 +5,17 @@
 # %% ../nbs/05_data.ipynb 1
 from __future__ import annotations
 
+import difflib
 import json
 import logging
+import os
 import random
+import re
 import string
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import torch
 
@@ -21,14 +24,20 @@ from .config import DataConfig, TaskConfig
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'PACKAGE_DIR', 'DataError', 'read_jsonl', 'check_columns', 'load_split', 'take_subset', 'shuffle_labels',
-           'template_fields', 'check_task', 'Encoded', 'encode_example', 'collate', 'TaskData']
+__all__ = ['log', 'PACKAGE_DIR', 'PACKAGE_DATA_DIR', 'DATA_ROOT_ENV', 'LOADERS', 'FIXTURE_ROWS', 'DataError', 'read_jsonl',
+           'data_root', 'split_candidates', 'resolve_split_file', 'get_path', 'select_columns', 'register_loader',
+           'get_loader', 'load_gsm8k', 'load_strategyqa', 'load_commongen', 'load_wikibio', 'template_fields',
+           'check_task_config', 'check_task', 'prepare_rows', 'check_columns', 'load_split', 'take_subset',
+           'shuffle_labels', 'eos_token_id', 'target_slots', 'decode_target', 'Encoded', 'encode_prompt',
+           'encode_example', 'collate', 'example_references', 'TaskData', 'write_fixture']
 
 # %% ../nbs/05_data.ipynb 5
 class DataError(ValueError):
     "Invalid or missing task data."
 
-PACKAGE_DIR = Path(files("lora_diffusion"))  # relative task files resolve against this folder
+PACKAGE_DIR = Path(files("lora_diffusion"))
+PACKAGE_DATA_DIR = PACKAGE_DIR / "data"  # data shipped with the package; searched before data.data_root
+DATA_ROOT_ENV = "LORA_DIFFUSION_DATA"  # environment variable that sets data.data_root when the config leaves it null
 
 # %% ../nbs/05_data.ipynb 7
 def read_jsonl(path) -> list[dict]:
@@ -47,122 +56,341 @@ def read_jsonl(path) -> list[dict]:
     return rows
 
 # %% ../nbs/05_data.ipynb 10
-def _split_path(task: TaskConfig, data: DataConfig, split: str) -> Path:
-    if data.data_dir: return Path(data.data_dir) / f"{split}.jsonl"
-    if split not in task.local_files:
-        raise DataError(f"task {task.name!r} lists no local file for split {split!r} (it has {', '.join(task.local_files) or 'none'}); "
-                        "set --data.data_dir to a folder holding that split.")
-    path = Path(task.local_files[split])
-    return path if path.is_absolute() else PACKAGE_DIR / path
+def data_root(data: DataConfig) -> Optional[Path]:
+    "The folder of `data.data_root`, else of $LORA_DIFFUSION_DATA; None when neither is set."
+    root = data.data_root or os.environ.get(DATA_ROOT_ENV)
+    return Path(root).expanduser() if root else None
 
-def _load_hub(task: TaskConfig, split: str) -> list[dict]:
-    import datasets
-    if not task.hub_path: raise DataError(f"task {task.name!r} has no hub dataset; use --data.source local.")
-    try: ds = datasets.load_dataset(task.hub_path, task.hub_name, split=split)
-    except Exception as e:  # datasets raises many types for network and name errors
-        raise DataError(f"cannot load {task.hub_path}/{task.hub_name} split {split!r} from the hub: {e}") from None
-    return [dict(row) for row in ds]
+def split_candidates(task: TaskConfig, data: DataConfig, split: str) -> list[Path]:
+    "Paths tried, in order, for the local file of `split`; empty when the task lists none."
+    if data.data_dir: return [Path(data.data_dir) / f"{split}.jsonl"]
+    if split not in task.local_files: return []
+    path = Path(task.local_files[split])
+    if path.is_absolute(): return [path]
+    root = data_root(data)
+    return [PACKAGE_DATA_DIR / path] + ([root / path] if root else [])
 
 # %% ../nbs/05_data.ipynb 11
+def resolve_split_file(task: TaskConfig, data: DataConfig, split: str) -> Path:
+    "The first existing file among `split_candidates`, or a `DataError` naming the paths tried and the fix."
+    candidates = split_candidates(task, data, split)
+    for path in candidates:
+        if path.is_file(): return path
+    if not candidates:
+        local = ", ".join(task.local_files) or "none"
+        raise DataError(f"task {task.name!r} has no local file for split {split!r} (local splits: {local}); pass "
+                        f"--data.data_dir with a folder holding {split}.jsonl, or use --data.source hub.")
+    tried = ", ".join(str(p) for p in candidates)
+    if data.data_dir: fix = f"put {split}.jsonl in --data.data_dir or point it at another folder"
+    else: fix = (f"set --data.data_root (or ${DATA_ROOT_ENV}) to the folder holding {task.local_files[split]}, "
+                 "pass --data.data_dir, or use --data.source hub")
+    raise DataError(f"task {task.name!r} split {split!r}: data file not found (tried {tried}); {fix}.")
+
+# %% ../nbs/05_data.ipynb 15
+def get_path(row: dict, path: str):
+    "The value at the dotted `path` in `row`; raise `KeyError` with the first missing step."
+    if path in row: return row[path]
+    value = row
+    for step in path.split("."):
+        if isinstance(value, dict) and step in value: value = value[step]
+        elif isinstance(value, list) and re.fullmatch(r"-?\d+", step) and -len(value) <= int(step) < len(value):
+            value = value[int(step)]
+        else: raise KeyError(step)
+    return value
+
+def select_columns(task: TaskConfig, rows: list[dict], origin: str) -> list[dict]:
+    "Copies of `rows` with each column of `task.columns` added from its path."
+    if not task.columns: return rows
+    out = []
+    for i, row in enumerate(rows, 1):
+        new = dict(row)
+        for name, path in task.columns.items():
+            try: new[name] = get_path(row, path)
+            except KeyError as e:
+                raise DataError(f"{origin}: row {i} has no {path!r} (step {e.args[0]!r} is missing), which task.columns.{name} "
+                                f"reads; the row has columns {', '.join(row)}.") from None
+        out.append(new)
+    return out
+
+# %% ../nbs/05_data.ipynb 18
+LOADERS: dict[str, Callable[[list[dict], TaskConfig, str], list[dict]]] = {}  # loader name -> fn(rows, task, split)
+
+def register_loader(name: str):
+    "Decorator that registers `fn(rows, task, split) -> rows` as the loader `name`."
+    def decorator(fn):
+        LOADERS[name] = fn
+        return fn
+    return decorator
+
+def get_loader(task: TaskConfig) -> Optional[Callable]:
+    "The loader of `task`: `task.loader` by name, else the one registered under the task name, else None."
+    if task.loader is None: return LOADERS.get(task.name)
+    if task.loader in LOADERS: return LOADERS[task.loader]
+    close = difflib.get_close_matches(task.loader, list(LOADERS), n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    raise DataError(f"task {task.name}: task.loader={task.loader!r} is not registered.{hint} Registered: "
+                    f"{', '.join(sorted(LOADERS))}; register it with @register_loader({task.loader!r}) before loading the data.")
+
+# %% ../nbs/05_data.ipynb 20
+@register_loader("gsm8k")
+def load_gsm8k(rows: list[dict], task: TaskConfig, split: str) -> list[dict]:
+    "Add `solution` (the answer without calculator annotations) and `final_answer` (the number after ####)."
+    out = []
+    for row in rows:
+        answer = row["answer"]
+        _, marker, final = answer.rpartition("####")
+        if not marker: raise DataError(f"gsm8k answer {answer[:60]!r}... has no final '#### <number>' line.")
+        out.append({**row, "solution": re.sub(r"<<[^>]*>>", "", answer).strip(), "final_answer": final.strip().replace(",", "")})
+    return out
+
+# %% ../nbs/05_data.ipynb 23
+@register_loader("strategyqa")
+def load_strategyqa(rows: list[dict], task: TaskConfig, split: str) -> list[dict]:
+    "Turn the boolean `answer` (or a yes/no string) into the class index `label`: 0 no, 1 yes."
+    classes = {False: 0, True: 1, "no": 0, "yes": 1}
+    out = []
+    for row in rows:
+        answer = row["answer"]
+        if answer not in classes: raise DataError(f"strategyqa answer {answer!r} is invalid: expected true/false or yes/no.")
+        out.append({**row, "label": classes[answer]})
+    return out
+
+# %% ../nbs/05_data.ipynb 25
+@register_loader("commongen")
+def load_commongen(rows: list[dict], task: TaskConfig, split: str) -> list[dict]:
+    "Join each concept list into one string; outside the training split, merge the rows of a concept set."
+    joined = [{**row, "concepts": ", ".join(row["concepts"]) if isinstance(row["concepts"], list) else row["concepts"]}
+              for row in rows]
+    if split == task.train_split: return joined
+    groups: dict = {}
+    for row in joined:
+        key = row.get("concept_set_idx", row["concepts"])
+        groups.setdefault(key, []).append(row)
+    return [{**group[0], "id": str(key), "references": [r["target"] for r in group if r["target"]]} for key, group in groups.items()]
+
+# %% ../nbs/05_data.ipynb 28
+@register_loader("wikibio")
+def load_wikibio(rows: list[dict], task: TaskConfig, split: str) -> list[dict]:
+    "Add `table`, the infobox of `input_text.table` as one line of `header: content` pairs."
+    out = []
+    for row in rows:
+        table = row["input_text"]["table"]
+        cells = [f"{h.replace('_', ' ')}: {c}" for h, c in zip(table["column_header"], table["content"])
+                 if c.strip() and c.strip() != "<none>"]
+        out.append({**row, "table": " | ".join(cells)})
+    return out
+
+# %% ../nbs/05_data.ipynb 31
+def template_fields(template: str) -> list[str]:
+    "Column names used as `{placeholders}` in `template`."
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+
+def check_task_config(task: TaskConfig):
+    "Check the task's settings, before any data or tokenizer is loaded; raise `DataError` naming the first problem."
+    unknown = [f for f in template_fields(task.template) if f not in task.input_columns]
+    if unknown: raise DataError(f"task {task.name}: template placeholder {{{unknown[0]}}} names no input column ({', '.join(task.input_columns)}).")
+    if not template_fields(task.template): raise DataError(f"task {task.name}: template {task.template!r} has no {{column}} placeholder.")
+    if task.max_prompt_length < 1: raise DataError(f"task {task.name}: max_prompt_length={task.max_prompt_length} must be at least 1.")
+    if task.type == "classification":
+        words = list(task.verbalizer)
+        if not task.label_column: raise DataError(f"task {task.name}: a classification task needs task.label_column.")
+        if len(words) < 2: raise DataError(f"task {task.name}: verbalizer {words} needs one word per class, at least two.")
+        not_text = [w for w in words if not isinstance(w, str)]
+        if not_text: raise DataError(f"task {task.name}: verbalizer word {not_text[0]!r} is not text; in YAML, quote words "
+                                     "such as 'no', 'yes', 'on' and 'off', which otherwise read as booleans.")
+        repeated = sorted({w for w in words if words.count(w) > 1})
+        if repeated: raise DataError(f"task {task.name}: verbalizer {words} has duplicate words ({', '.join(repeated)}); give each label its own word.")
+    else:
+        if not task.target_column: raise DataError(f"task {task.name}: task.type {task.type} needs task.target_column, the text to generate.")
+        if task.max_target_length < 2:
+            raise DataError(f"task {task.name}: max_target_length={task.max_target_length} is too small: a {task.type} "
+                            "target needs at least one token and the EOS.")
+    get_loader(task)  # an unregistered loader name fails here, before any data is read
+
+# %% ../nbs/05_data.ipynb 32
+def check_task(task: TaskConfig, tokenizer):
+    "Raise `DataError` for a task that cannot work with `tokenizer` (see `check_task_config` for the rest)."
+    check_task_config(task)
+    total = task.max_prompt_length + task.max_target_length + 3  # [CLS], [SEP] after the prompt, final [SEP]
+    limit = tokenizer.model_max_length
+    if limit < 1_000_000 and total > limit:  # tokenizers without a limit report a huge sentinel value
+        raise DataError(f"task {task.name}: max_prompt_length {task.max_prompt_length} + max_target_length "
+                        f"{task.max_target_length} + 3 special tokens = {total} exceeds the tokenizer's limit of {limit}; lower one of them.")
+    if task.type != "classification": return
+    ids = {w: tuple(tokenizer(w, add_special_tokens=False)["input_ids"]) for w in task.verbalizer}
+    if len(set(ids.values())) != len(ids): raise DataError(f"task {task.name}: verbalizer {list(ids)} has words with identical tokens.")
+    lengths = {w: len(t) for w, t in ids.items()}
+    if len(set(lengths.values())) != 1 or task.max_target_length not in lengths.values():
+        raise DataError(f"task {task.name}: verbalizer token lengths {lengths} must all equal task.max_target_length="
+                        f"{task.max_target_length}, so that the target length cannot reveal the label.")
+
+# %% ../nbs/05_data.ipynb 35
+def _as_references(value) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, (list, tuple)) else [str(value)]
+
+def prepare_rows(task: TaskConfig, rows: list[dict], split: str, origin: str) -> list[dict]:
+    "Apply the task's loader and `columns` to raw `rows`, then add `id` and (outside classification) `references`."
+    loader = get_loader(task)
+    if loader is not None:
+        try: rows = loader(rows, task, split)
+        except KeyError as e:
+            raise DataError(f"{origin}: the {task.loader or task.name} loader found no field {e.args[0]!r} in a row; "
+                            "check that the data has the dataset's original columns.") from None
+    out = []
+    for i, row in enumerate(select_columns(task, rows, origin)):
+        row = dict(row)
+        if task.id_column and task.id_column in row: row["id"] = str(row[task.id_column])
+        else: row["id"] = str(row.get("id", i))
+        if task.type != "classification":
+            refs = row.get(task.references_column) if task.references_column else row.get("references", row.get(task.target_column))
+            if refs is not None: row["references"] = _as_references(refs)
+        out.append(row)
+    return out
+
+# %% ../nbs/05_data.ipynb 36
 def check_columns(task: TaskConfig, rows: list[dict], origin: str):
-    "Raise `DataError` if a row lacks a column the task reads or has an out-of-range label."
-    needed = list(task.input_columns) + ([task.label_column] if task.label_column else [])
+    "Raise `DataError` if a row lacks a column the task reads, has an out-of-range label or has no reference."
+    needed = list(task.input_columns)
+    if task.type == "classification": needed += [task.label_column]
+    else: needed += [task.target_column] + ([task.references_column] if task.references_column else [])
     for i, row in enumerate(rows, 1):
         missing = [c for c in needed if c not in row]
         if missing: raise DataError(f"{origin}: row {i} has no column {missing[0]!r} (columns: {', '.join(row)}).")
         if task.type == "classification":
             label = row[task.label_column]
-            if not isinstance(label, int) or not 0 <= label < len(task.verbalizer):
+            if not isinstance(label, int) or isinstance(label, bool) or not 0 <= label < len(task.verbalizer):
                 raise DataError(f"{origin}: row {i} has label {label!r}; expected an integer in [0, {len(task.verbalizer)}).")
+            continue
+        if not isinstance(row[task.target_column], str):
+            raise DataError(f"{origin}: row {i} column {task.target_column!r} is a {type(row[task.target_column]).__name__}, "
+                            "expected text; point task.columns at one element, such as answers.text.0.")
+        if not row.get("references"): raise DataError(f"{origin}: row {i} has no reference answer, so it cannot be scored.")
+
+# %% ../nbs/05_data.ipynb 37
+def _load_hub(task: TaskConfig, split: str) -> list[dict]:
+    import datasets
+    if not task.hub_path: raise DataError(f"task {task.name!r} has no hub dataset; use --data.source local.")
+    hub_split = task.hub_splits.get(split, split)
+    try: ds = datasets.load_dataset(task.hub_path, task.hub_name, split=hub_split)
+    except Exception as e:  # datasets raises many types for network and name errors
+        raise DataError(f"cannot load {task.hub_path}/{task.hub_name} split {hub_split!r} from the hub: {e}") from None
+    return [dict(row) for row in ds]
 
 def load_split(task: TaskConfig, data: DataConfig, split: str) -> list[dict]:
-    "Rows of `split`, validated against the task's columns."
-    if data.source == "hub": rows, origin = _load_hub(task, split), f"{task.hub_path}/{task.hub_name}:{split}"
+    "Rows of `split`, prepared by the task's loader and columns and validated against the columns the task reads."
+    check_task_config(task)
+    if data.source == "hub":
+        rows, origin = _load_hub(task, split), f"{task.hub_path}/{task.hub_name}:{task.hub_splits.get(split, split)}"
     else:
-        path = _split_path(task, data, split)
+        path = resolve_split_file(task, data, split)
         rows, origin = read_jsonl(path), str(path)
     if not rows: raise DataError(f"{origin} contains no examples.")
+    rows = prepare_rows(task, rows, split, origin)
     check_columns(task, rows, origin)
+    log.info("task %s split %s: %d examples from %s", task.name, split, len(rows), origin)
     return rows
 
-# %% ../nbs/05_data.ipynb 14
+# %% ../nbs/05_data.ipynb 42
 def take_subset(rows: list, n: Optional[int], seed: int) -> list:
     "A seeded sample of `n` rows in their original order; all rows when `n` is None or too large."
     if n is None or n >= len(rows): return rows
     keep = sorted(random.Random(seed).sample(range(len(rows)), n))
     return [rows[i] for i in keep]
 
-# %% ../nbs/05_data.ipynb 16
+# %% ../nbs/05_data.ipynb 44
 def shuffle_labels(rows: list[dict], label_column: str, seed: int) -> list[dict]:
     "Copies of `rows` with the values of `label_column` permuted by a seeded shuffle."
     labels = [r[label_column] for r in rows]
     random.Random(seed).shuffle(labels)
     return [{**r, label_column: y} for r, y in zip(rows, labels)]
 
-# %% ../nbs/05_data.ipynb 20
-def template_fields(template: str) -> list[str]:
-    "Column names used as `{placeholders}` in `template`."
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name]
+# %% ../nbs/05_data.ipynb 48
+def eos_token_id(tokenizer) -> int:
+    "The token that ends a generated target: the tokenizer's [SEP]."
+    return tokenizer.sep_token_id
 
-def check_task(task: TaskConfig, tokenizer):
-    "Raise `DataError` for a template or verbalizer that cannot work with `tokenizer`."
-    unknown = [f for f in template_fields(task.template) if f not in task.input_columns]
-    if unknown: raise DataError(f"task {task.name}: template placeholder {{{unknown[0]}}} names no input column ({', '.join(task.input_columns)}).")
-    if task.type != "classification": return
-    words = list(task.verbalizer)
-    if len(set(words)) != len(words): raise DataError(f"task {task.name}: verbalizer {words} has duplicate words.")
-    lengths = {w: len(tokenizer(w, add_special_tokens=False)["input_ids"]) for w in words}
-    if len(set(lengths.values())) != 1 or task.max_target_length not in lengths.values():
-        raise DataError(f"task {task.name}: verbalizer token lengths {lengths} must all equal task.max_target_length="
-                        f"{task.max_target_length}, so that the target length cannot reveal the label.")
+def target_slots(task: TaskConfig, text: str, tokenizer) -> tuple[list[int], int]:
+    "The `max_target_length` slots of a generation target (tokens, EOS, [PAD] filling) and the count of tokens plus EOS."
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"][: task.max_target_length - 1]
+    content = ids + [eos_token_id(tokenizer)]
+    return content + [tokenizer.pad_token_id] * (task.max_target_length - len(content)), len(content)
 
-# %% ../nbs/05_data.ipynb 23
+def decode_target(slot_ids: list[int], tokenizer) -> str:
+    "The text of generated target slots: the tokens before the first EOS, without special tokens."
+    slot_ids = list(slot_ids)
+    eos = eos_token_id(tokenizer)
+    if eos in slot_ids: slot_ids = slot_ids[: slot_ids.index(eos)]
+    return tokenizer.decode(slot_ids, skip_special_tokens=True)
+
+# %% ../nbs/05_data.ipynb 50
 @dataclass
 class Encoded:
     "One tokenized example."
-    input_ids: list  # [CLS] prompt [SEP] target [SEP]
-    target_start: int  # index of the first target token
-    target_len: int  # number of target tokens
+    input_ids: list  # [CLS] prompt [SEP] target slots [SEP]
+    target_start: int  # index of the first target slot
+    target_len: int  # number of target slots: the verbalizer's tokens, or max_target_length for generation
+    content_len: int  # target tokens plus the EOS (generation); equal to target_len for classification
     label: int  # class index, or -1 for generation tasks
+    index: int = 0  # position of the example in its TaskData
 
-def encode_example(task: TaskConfig, row: dict, tokenizer) -> Encoded:
-    "Tokenize the prompt and target of `row`."
+def encode_prompt(task: TaskConfig, row: dict, tokenizer) -> list[int]:
+    "Prompt token ids of `row`, cut to `max_prompt_length` while keeping the template's text after its last placeholder."
     prompt = task.template.format(**{c: row[c] for c in task.input_columns})
     suffix = task.template.rsplit("}", 1)[-1]
     ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    if len(ids) > task.max_prompt_length:
-        tail = tokenizer(suffix, add_special_tokens=False)["input_ids"] if suffix.strip() else []
-        ids = ids[: task.max_prompt_length - len(tail)] + tail
-    label = int(row[task.label_column]) if task.type == "classification" else -1
-    target = tokenizer(task.verbalizer[label], add_special_tokens=False)["input_ids"]
-    sequence = [tokenizer.cls_token_id] + ids + [tokenizer.sep_token_id] + target + [tokenizer.sep_token_id]
-    return Encoded(sequence, len(ids) + 2, len(target), label)
+    if len(ids) <= task.max_prompt_length: return ids
+    tail = tokenizer(suffix, add_special_tokens=False)["input_ids"] if suffix.strip() else []
+    return ids[: task.max_prompt_length - len(tail)] + tail
 
-# %% ../nbs/05_data.ipynb 26
+def encode_example(task: TaskConfig, row: dict, tokenizer, index: int = 0) -> Encoded:
+    "Tokenize the prompt and target of `row`."
+    ids = encode_prompt(task, row, tokenizer)
+    if task.type == "classification":
+        label = int(row[task.label_column])
+        target = tokenizer(task.verbalizer[label], add_special_tokens=False)["input_ids"]
+        content_len = len(target)
+    else:
+        label = -1
+        target, content_len = target_slots(task, row[task.target_column], tokenizer)
+    sequence = [tokenizer.cls_token_id] + ids + [tokenizer.sep_token_id] + target + [tokenizer.sep_token_id]
+    return Encoded(sequence, len(ids) + 2, len(target), content_len, label, index)
+
+# %% ../nbs/05_data.ipynb 55
 def collate(batch: list[Encoded], pad_token_id: int = 0) -> dict:
-    "Pad a list of `Encoded` into tensors: input_ids, attention_mask, token_type_ids, target_mask (B, L); labels (B,)."
+    "Pad `Encoded` examples into input_ids, attention_mask, token_type_ids, target_mask, content_mask (B, L); labels, index (B,)."
     B, L = len(batch), max(len(e.input_ids) for e in batch)
     input_ids = torch.full((B, L), pad_token_id, dtype=torch.long)
     attention_mask = torch.zeros(B, L, dtype=torch.long)
     token_type_ids = torch.zeros(B, L, dtype=torch.long)
     target_mask = torch.zeros(B, L, dtype=torch.bool)
+    content_mask = torch.zeros(B, L, dtype=torch.bool)
     for i, e in enumerate(batch):
         n = len(e.input_ids)
         input_ids[i, :n] = torch.tensor(e.input_ids)
         attention_mask[i, :n] = 1
         token_type_ids[i, e.target_start:n] = 1
         target_mask[i, e.target_start: e.target_start + e.target_len] = True
+        content_mask[i, e.target_start: e.target_start + e.content_len] = True
     labels = torch.tensor([e.label for e in batch])
+    index = torch.tensor([e.index for e in batch])
     return dict(input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids,
-                target_mask=target_mask, labels=labels)
+                target_mask=target_mask, content_mask=content_mask, labels=labels, index=index)
 
-# %% ../nbs/05_data.ipynb 29
+# %% ../nbs/05_data.ipynb 59
+def example_references(task: TaskConfig, row: dict) -> list[str]:
+    "All gold answers of `row`: the verbalizer word of its label, its `references`, or its target."
+    if task.type == "classification": return [task.verbalizer[int(row[task.label_column])]]
+    if "references" in row: return _as_references(row["references"])
+    return [row[task.target_column]]
+
 class TaskData(torch.utils.data.Dataset):
-    "The encoded examples of one split."
+    "The encoded examples of one split, with their ids and references."
     def __init__(self, task: TaskConfig, rows: list[dict], tokenizer):
         check_task(task, tokenizer)
         self.task, self.rows, self.tokenizer = task, rows, tokenizer
-        self.examples = [encode_example(task, r, tokenizer) for r in rows]
+        self.examples = [encode_example(task, r, tokenizer, i) for i, r in enumerate(rows)]
+        self.references = [example_references(task, r) for r in rows]
+        self.ids = [str(r.get("id", i)) for i, r in enumerate(rows)]
 
     def __len__(self): return len(self.examples)
     def __getitem__(self, i): return self.examples[i]
@@ -174,3 +402,67 @@ class TaskData(torch.utils.data.Dataset):
             self, batch_size=batch_size, shuffle=shuffle, generator=torch.Generator().manual_seed(seed),
             collate_fn=lambda b: collate(b, self.tokenizer.pad_token_id),
             num_workers=data.num_workers, pin_memory=data.pin_memory)
+
+# %% ../nbs/05_data.ipynb 62
+def _qa(question, context, answers, qid): return {"id": qid, "title": "fixture", "context": context, "question": question,
+                                                "answers": {"text": answers, "answer_start": [context.find(a) for a in answers]}}
+
+FIXTURE_ROWS = {  # task name -> rows in the shape of its hub dataset
+    "sst2": [{"sentence": "a gorgeous, witty film", "label": 1}, {"sentence": "dull and far too long", "label": 0}],
+    "agnews": [{"text": "Leaders meet for peace talks", "label": 0}, {"text": "Team wins the cup final", "label": 1},
+               {"text": "Shares fall as profits drop", "label": 2}, {"text": "New chip doubles battery life", "label": 3}],
+    "trec": [{"text": "What does NASA stand for ?", "coarse_label": 0, "fine_label": 1},
+             {"text": "What is a nebula ?", "coarse_label": 2, "fine_label": 24},
+             {"text": "Who wrote Hamlet ?", "coarse_label": 3, "fine_label": 29},
+             {"text": "Where is Everest ?", "coarse_label": 4, "fine_label": 34},
+             {"text": "How many legs has a spider ?", "coarse_label": 5, "fine_label": 38},
+             {"text": "What color is the sky ?", "coarse_label": 1, "fine_label": 4}],
+    "strategyqa": [{"qid": "f1", "question": "Can a cat fly a plane?", "answer": False, "facts": [], "decomposition": []},
+                   {"qid": "f2", "question": "Is water wet at room temperature?", "answer": True, "facts": [], "decomposition": []}],
+    "squad": [_qa("Where is Paris?", "Paris is the capital of France.", ["France", "the capital of France"], "s1"),
+              _qa("What is the capital of Italy?", "Rome is the capital of Italy.", ["Rome", "Rome", "Rome"], "s2")],
+    "triviaqa": [{"question": "Which planet is known as the red planet?", "question_id": "t1",
+                  "answer": {"value": "Mars", "aliases": ["Mars", "Planet Mars"], "normalized_value": "mars"}},
+                 {"question": "Who painted the Mona Lisa?", "question_id": "t2",
+                  "answer": {"value": "Leonardo da Vinci", "aliases": ["Leonardo da Vinci", "Leonardo"], "normalized_value": "leonardo da vinci"}}],
+    "natural_questions": [{"question": "who wrote the origin of species", "answer": ["Charles Darwin", "Darwin"]},
+                          {"question": "when did the berlin wall fall", "answer": ["9 November 1989"]}],
+    "gsm8k": [{"question": "Ann has 3 apples and buys 4 more. How many apples does she have?",
+               "answer": "She has 3 + 4 = <<3+4=7>>7 apples.\n#### 7"},
+              {"question": "A box holds 12 eggs. How many eggs are in 100 boxes?",
+               "answer": "There are 12 * 100 = <<12*100=1200>>1200 eggs.\n#### 1,200"}],
+    "cnn_dm": [{"id": "c1", "article": "The city council voted on Monday to build a new bridge over the river. Work starts in May.",
+                "highlights": "Council approves a new river bridge.\nWork starts in May."},
+               {"id": "c2", "article": "A rare bird was seen in the park for the first time in fifty years, local experts said.",
+                "highlights": "Rare bird seen in the park after fifty years."}],
+    "xsum": [{"id": "x1", "document": "The museum will reopen next week after a two-year renovation costing 5 million pounds.",
+              "summary": "A museum reopens after a two-year renovation."},
+             {"id": "x2", "document": "Heavy rain flooded several roads in the town overnight, and schools stayed closed.",
+              "summary": "Floods closed roads and schools in the town."}],
+    "wmt14_ende": [{"translation": {"de": "Das Haus ist klein.", "en": "The house is small."}},
+                   {"translation": {"de": "Ich trinke Wasser.", "en": "I drink water."}}],
+    "wmt14_enfr": [{"translation": {"en": "The house is small.", "fr": "La maison est petite."}},
+                   {"translation": {"en": "I drink water.", "fr": "Je bois de l'eau."}}],
+    "commongen": [{"concept_set_idx": 0, "concepts": ["dog", "frisbee", "catch"], "target": "A dog catches a frisbee."},
+                  {"concept_set_idx": 0, "concepts": ["dog", "frisbee", "catch"], "target": "The dog jumps to catch the frisbee."},
+                  {"concept_set_idx": 1, "concepts": ["ski", "mountain"], "target": "They ski down the mountain."}],
+    "wikibio": [{"input_text": {"table": {"column_header": ["name", "occupation"], "row_number": [1, 1],
+                                          "content": ["ada lovelace", "mathematician"]}, "context": "ada lovelace"},
+                 "target_text": "ada lovelace was an english mathematician ."},
+                {"input_text": {"table": {"column_header": ["name", "birth_place"], "row_number": [1, 1],
+                                          "content": ["alan turing", "london"]}, "context": "alan turing"},
+                 "target_text": "alan turing was born in london ."}],
+}
+
+# %% ../nbs/05_data.ipynb 63
+def write_fixture(task: str, folder, splits=("train", "validation", "test"), n: int = 8) -> Path:
+    "Write `n` rows of `FIXTURE_ROWS[task]` (cycled) to `<folder>/<split>.jsonl` for each split; return the folder."
+    if task not in FIXTURE_ROWS:
+        raise DataError(f"no fixture rows for task {task!r}; fixtures exist for {', '.join(sorted(FIXTURE_ROWS))}.")
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    rows = FIXTURE_ROWS[task]
+    for split in splits:
+        with (folder / f"{split}.jsonl").open("w", encoding="utf-8") as f:
+            for i in range(n): f.write(json.dumps(rows[i % len(rows)]) + "\n")
+    return folder
