@@ -11,7 +11,6 @@ from typing import Callable, Optional
 
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
 from .config import Config, ConfigError, SamplingConfig, validate_sampling
 from .diffusion import DenoiseFn, NoiseSchedule
@@ -28,7 +27,7 @@ def filter_logits(logits: torch.Tensor,  # (N, V)
                   ) -> torch.Tensor:
     "Set the logits of tokens outside the top-k set and outside the top-p nucleus to -inf."
     if top_k > 0 and top_k < logits.shape[-1]:
-        kth = logits.topk(top_k, dim=-1).values[:, -1:]  # (N, 1) smallest kept logit
+        kth = logits.topk(top_k, dim=-1).values[:, -1:]  # (N, 1) smallest kept logit; ties with it are kept too
         logits = logits.masked_fill(logits < kth, float("-inf"))
     if top_p < 1.0:
         sorted_logits, order = logits.sort(dim=-1, descending=True)
