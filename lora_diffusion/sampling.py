@@ -257,8 +257,8 @@ def _confidence_block(state: _DecodeState, denoise_fn: DenoiseFn, region: torch.
         masked = state.masked(region)  # (B, L)
         if not masked.any(): break
         t, s = torch.tensor(k / num_steps), torch.tensor((k - 1) / num_steps)
-        # slots allowed to stay masked, 0 at the last step; the 1e-4 keeps round-off (3 x 0.66666 = 1.99998)
-        # from committing a slot one step early
+        # slots allowed to stay masked, 0 at the last step; the 1e-4 keeps float32 round-off from committing a slot
+        # one step early (5 x (1 - alpha(2/5)) is 1.9999999 under the linear schedule)
         may_stay_masked = torch.floor(n * schedule.mask_prob(s).to(n.device) + 1e-4).long()  # (B,)
         num_commit = (masked.sum(1) - may_stay_masked).clamp_min(0)  # (B,)
         if not (num_commit > 0).any(): continue
@@ -288,7 +288,7 @@ def _confidence_block(state: _DecodeState, denoise_fn: DenoiseFn, region: torch.
 STRATEGIES = {"ancestral": _ancestral_block, "confidence": _confidence_block}
 
 def _time_fn(state: _DecodeState, schedule: NoiseSchedule, blocks: bool) -> Callable:
-    "Return a function from the grid time (0-dim) to the (B,) times given to the denoiser."
+    "Return the map from the grid time `t` (0-dim) to the (B,) times given to the denoiser: `t` itself without blocks."
     B, device = state.xt.shape[0], state.xt.device
     if not blocks: return lambda t: t.expand(B).to(device)
     n = state.target_mask.sum(1).clamp_min(1)  # (B,)
