@@ -18,10 +18,10 @@ import yaml
 
 # %% auto 0
 __all__ = ['CONFIG_DIR', 'TaskType', 'ConfigError', 'ModelConfig', 'DiffusionConfig', 'LoRAConfig', 'TrainingConfig',
-           'DataConfig', 'TaskConfig', 'MethodConfig', 'Config', 'dotted_keys', 'check_value', 'build_config',
-           'validate_config', 'deep_merge', 'load_yaml', 'available', 'resolve_task_file', 'resolve_config_file',
-           'key_type', 'resolve_key', 'parse_cli_value', 'parse_overrides', 'load_config', 'config_to_dict',
-           'save_config', 'read_config']
+           'DataConfig', 'TaskConfig', 'MethodConfig', 'SamplingConfig', 'validate_sampling', 'Config', 'dotted_keys',
+           'check_value', 'build_config', 'validate_config', 'deep_merge', 'load_yaml', 'available',
+           'resolve_task_file', 'resolve_config_file', 'key_type', 'resolve_key', 'parse_cli_value', 'parse_overrides',
+           'load_config', 'config_to_dict', 'save_config', 'read_config']
 
 # %% ../nbs/00_config.ipynb 5
 CONFIG_DIR = Path(files("lora_diffusion")) / "configs"  # base_config.yaml, tasks/, methods/ and named configs
@@ -151,6 +151,34 @@ class MethodConfig:
 
 # %% ../nbs/00_config.ipynb 13
 @dataclass
+class SamplingConfig:
+    "How the sampler fills the target slots; the `lora_diffusion.sampling` chapter explains each strategy."
+    strategy: Literal["ancestral", "confidence"] = "ancestral"  # reveal at reverse-process rates, or commit the most confident slots
+    num_steps: Optional[int] = None  # sampler steps T; null uses diffusion.num_steps
+    temperature: float = 0.0  # 0 is greedy argmax; above 0 samples from softmax(logits / temperature)
+    top_k: int = 0  # sample among the k most likely tokens; 0 keeps every token
+    top_p: float = 1.0  # nucleus sampling: the smallest set of tokens whose probability reaches top_p, in (0, 1]
+    confidence: Literal["probability", "margin", "entropy"] = "probability"  # confidence strategy: score of a prediction
+    remasking: bool = False  # confidence strategy: committed tokens may be masked again when new predictions beat them
+    block_length: Optional[int] = None  # semi-autoregressive blocks of this many target slots, left to right; null: one block
+
+def validate_sampling(sc: SamplingConfig):
+    "Check the sampler settings; raise `ConfigError` naming the key."
+    hints = typing.get_type_hints(SamplingConfig)
+    for f in fields(SamplingConfig):  # build_config checks types too, but a SamplingConfig built in code skips it
+        check_value(f"sampling.{f.name}", getattr(sc, f.name), hints[f.name])
+    _require(sc.num_steps is None or sc.num_steps >= 1,
+             f"sampling.num_steps={sc.num_steps} is invalid: use at least 1, or null for diffusion.num_steps.")
+    _require(sc.temperature >= 0, f"sampling.temperature={sc.temperature} is invalid: use 0 for greedy or a positive value.")
+    _require(sc.top_k >= 0, f"sampling.top_k={sc.top_k} is invalid: use 0 to keep every token, or a positive count.")
+    _require(0 < sc.top_p <= 1, f"sampling.top_p={sc.top_p} is invalid: use a value in (0, 1]; 1 keeps every token.")
+    _require(sc.block_length is None or sc.block_length >= 1,
+             f"sampling.block_length={sc.block_length} is invalid: use at least 1, or null for a single block.")
+    _require(not (sc.remasking and sc.strategy != "confidence"),
+             f"sampling.remasking needs sampling.strategy confidence, got {sc.strategy!r}; turn one of them off.")
+
+# %% ../nbs/00_config.ipynb 14
+@dataclass
 class Config:
     "Everything one run needs; every section has defaults."
     task: TaskConfig = field(default_factory=TaskConfig)
@@ -160,8 +188,9 @@ class Config:
     lora: LoRAConfig = field(default_factory=LoRAConfig)
     training: TrainingConfig = field(default_factory=TrainingConfig)
     data: DataConfig = field(default_factory=DataConfig)
+    sampling: SamplingConfig = field(default_factory=SamplingConfig)
 
-# %% ../nbs/00_config.ipynb 15
+# %% ../nbs/00_config.ipynb 16
 def _section_types(cls=Config) -> dict:
     "Map each section name of `Config` to its dataclass."
     return {f.name: typing.get_type_hints(cls)[f.name] for f in fields(cls)}
@@ -170,7 +199,7 @@ def dotted_keys() -> list[str]:
     "Every setting as `section.key`, in declaration order."
     return [f"{s}.{f.name}" for s, tp in _section_types().items() for f in fields(tp)]
 
-# %% ../nbs/00_config.ipynb 18
+# %% ../nbs/00_config.ipynb 19
 def _type_name(tp) -> str:
     return getattr(tp, "__name__", str(tp).replace("typing.", ""))
 
@@ -191,7 +220,7 @@ def check_value(key: str, value: Any, tp) -> Any:
         raise ConfigError(f"{key}={value!r} has type {type(value).__name__}, expected {_type_name(tp)}.{hint}")
     return value
 
-# %% ../nbs/00_config.ipynb 21
+# %% ../nbs/00_config.ipynb 22
 def _unknown_key_error(key: str, candidates: list[str]) -> ConfigError:
     close = difflib.get_close_matches(key, candidates, n=3, cutoff=0.6)
     hint = f" Did you mean {' or '.join(close)}?" if close else f" Valid keys: {', '.join(candidates)}."
@@ -213,7 +242,7 @@ def build_config(tree: dict) -> Config:
     validate_config(cfg)
     return cfg
 
-# %% ../nbs/00_config.ipynb 23
+# %% ../nbs/00_config.ipynb 24
 def _require(ok: bool, message: str):
     if not ok: raise ConfigError(message)
 
@@ -262,8 +291,9 @@ def validate_config(cfg: Config):
     for key in ("subset_size", "eval_subset_size"):
         n = getattr(cfg.data, key)
         _require(n is None or n >= 1, f"data.{key}={n} is invalid: use a positive count, or null for all examples.")
+    validate_sampling(cfg.sampling)
 
-# %% ../nbs/00_config.ipynb 30
+# %% ../nbs/00_config.ipynb 33
 def deep_merge(base: dict, update: dict) -> dict:
     "Return a copy of `base` with `update` merged in; nested dicts merge key by key."
     out = dict(base)
@@ -282,7 +312,7 @@ def load_yaml(path) -> dict:
     if not isinstance(tree, dict): raise ConfigError(f"{path} must hold a mapping of sections, got {type(tree).__name__}.")
     return tree
 
-# %% ../nbs/00_config.ipynb 33
+# %% ../nbs/00_config.ipynb 36
 def available(kind: str) -> list[str]:
     "Names of the shipped `tasks` or `methods` YAML files."
     return sorted(p.stem for p in (CONFIG_DIR / kind).glob("*.yaml"))
@@ -314,7 +344,7 @@ def resolve_config_file(path_or_name: str) -> Path:
     names = sorted(p.stem for p in CONFIG_DIR.glob("*.yaml") if p.stem != "base_config")
     raise ConfigError(f"config file not found: {path_or_name}. Give a path, or one of the shipped configs: {', '.join(names)}.")
 
-# %% ../nbs/00_config.ipynb 36
+# %% ../nbs/00_config.ipynb 39
 def key_type(dotted: str):
     "The declared type of a dotted key such as `training.max_steps`."
     section, _, key = dotted.partition(".")
@@ -346,7 +376,7 @@ def parse_cli_value(dotted: str, text: str) -> Any:
         raise ConfigError(f"--{dotted} {text!r} is invalid: expected {_type_name(tp)}.") from None
     return text
 
-# %% ../nbs/00_config.ipynb 39
+# %% ../nbs/00_config.ipynb 42
 def parse_overrides(argv: list[str]) -> dict:
     "Turn `['--training.max_steps', '5', ...]` into a nested dict of typed values."
     tree, i = {}, 0
@@ -363,7 +393,7 @@ def parse_overrides(argv: list[str]) -> dict:
         i += 1
     return tree
 
-# %% ../nbs/00_config.ipynb 42
+# %% ../nbs/00_config.ipynb 45
 def load_config(task: Optional[str] = None, method: Optional[str] = None, config_file: Optional[str] = None,
                 overrides: Optional[dict] = None) -> Config:
     "Merge base < task < method < `config_file` < `overrides` into a validated `Config`; `task` is a name or a task YAML path."
@@ -378,7 +408,7 @@ def load_config(task: Optional[str] = None, method: Optional[str] = None, config
     tree = deep_merge(tree, {"task": {"name": task}, "method": {"name": method}})
     return build_config(tree)
 
-# %% ../nbs/00_config.ipynb 47
+# %% ../nbs/00_config.ipynb 50
 def config_to_dict(cfg: Config) -> dict:
     "The config as plain nested dicts, ready for YAML or JSON."
     return dataclasses.asdict(cfg)
