@@ -29,8 +29,10 @@ for path in pathlib.Path("_proc").rglob("*.ipynb"):
     path.write_text(json.dumps(nb, indent=1))
 PY
 mkdir -p _docs
-for nb in _proc/*.ipynb; do
-  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --output-dir _docs \
+# Pages in a subfolder of nbs/ (the metric modules) keep that subfolder under _docs/.
+for nb in _proc/*.ipynb _proc/metric_modules/*.ipynb; do
+  out_dir="_docs/$(dirname "${nb#_proc/}")"
+  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --output-dir "$out_dir" \
     --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags remove_input "$nb"
 done
 ls _docs/*.html >/dev/null
