@@ -53,4 +53,4 @@ if [ "${CHECK_README:-1}" = "1" ] && ! diff -q _proc/readme/README.md README.md 
   echo "README.md is out of date with nbs/index.ipynb: run CHECK_README=0 bash scripts/build_docs.sh && cp _proc/readme/README.md README.md"
   exit 1
 fi
-echo "docs: $(ls _docs/*.html | wc -l) pages in _docs/"
+echo "docs: $(find _docs -name "*.html" | wc -l) pages in _docs/"
