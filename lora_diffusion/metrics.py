@@ -82,7 +82,7 @@ def load_metric_module(module: str):
 
     return evaluate.load(str(metric_module_path(module)), keep_in_memory=True)
 
-# %% ../nbs/06_metrics.ipynb 18
+# %% ../nbs/06_metrics.ipynb 20
 def check_metric_names(names: list[str]) -> list[str]:
     "Return `names` without repeats, or raise a ValueError naming the first unknown name, close matches and all known names."
     if isinstance(names, str) or not names:
@@ -94,7 +94,7 @@ def check_metric_names(names: list[str]) -> list[str]:
             raise ValueError(f"unknown metric {name!r}{hint}; known metrics: {', '.join(METRIC_REGISTRY)}")
     return list(dict.fromkeys(names))
 
-# %% ../nbs/06_metrics.ipynb 20
+# %% ../nbs/06_metrics.ipynb 22
 def _check_inputs(predictions: list[str], references: list[list[str]]):
     "Raise a ValueError on the first prediction or reference list that the metric modules cannot score."
     if isinstance(predictions, str) or isinstance(references, str):
@@ -109,7 +109,7 @@ def _check_inputs(predictions: list[str], references: list[list[str]]):
         if isinstance(refs, str) or not refs or not all(isinstance(r, str) for r in refs):
             raise ValueError(f"references[{i}] is {refs!r}; expected a non-empty list of reference strings")
 
-# %% ../nbs/06_metrics.ipynb 21
+# %% ../nbs/06_metrics.ipynb 23
 def compute_metrics(
     names: list[str],  # metric names from `METRIC_REGISTRY`
     predictions: list[str],  # one generated text per example
@@ -133,7 +133,7 @@ def compute_metrics(
         scores.update({key: value for key, value in result.items() if isinstance(value, str)})
     return scores
 
-# %% ../nbs/06_metrics.ipynb 45
+# %% ../nbs/06_metrics.ipynb 47
 def peak_memory_mb(device: torch.device) -> tuple[float, str]:
     "Peak memory in MiB and what was measured (cuda_allocated or cpu_max_rss)."
     if device.type == "cuda": return torch.cuda.max_memory_allocated(device) / 2**20, "cuda_allocated"

@@ -29,8 +29,10 @@ for path in pathlib.Path("_proc").rglob("*.ipynb"):
     path.write_text(json.dumps(nb, indent=1))
 PY
 mkdir -p _docs
-for nb in _proc/*.ipynb; do
-  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --output-dir _docs \
+# Pages in a subfolder of nbs/ (the metric modules) keep that subfolder under _docs/.
+for nb in _proc/*.ipynb _proc/metric_modules/*.ipynb; do
+  out_dir="_docs/$(dirname "${nb#_proc/}")"
+  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --output-dir "$out_dir" \
     --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags remove_input "$nb"
 done
 ls _docs/*.html >/dev/null
@@ -51,4 +53,4 @@ if [ "${CHECK_README:-1}" = "1" ] && ! diff -q _proc/readme/README.md README.md 
   echo "README.md is out of date with nbs/index.ipynb: run CHECK_README=0 bash scripts/build_docs.sh && cp _proc/readme/README.md README.md"
   exit 1
 fi
-echo "docs: $(ls _docs/*.html | wc -l) pages in _docs/"
+echo "docs: $(find _docs -name "*.html" | wc -l) pages in _docs/"
