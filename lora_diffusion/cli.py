@@ -97,15 +97,15 @@ def _experiments_parser() -> argparse.ArgumentParser:
                     "then write the result tables; any --section.key VALUE overrides the config of every cell.",
         epilog="example: lora-diffusion-experiments --config quickstart_cpu --tasks sst2 --methods lora_diffusion "
                "--seeds 42 43 44 --output_dir outputs/grid --max_steps 100 --workers 2")
-    p.add_argument("--tasks", nargs="+", help="task names, files under configs/tasks/")
-    p.add_argument("--methods", nargs="+", help="method names, files under configs/methods/")
-    p.add_argument("--seeds", nargs="+", type=int, help="training seeds; each gives one run per task and method")
+    p.add_argument("--tasks", nargs="*", help="task names, files under configs/tasks/")
+    p.add_argument("--methods", nargs="*", help="method names, files under configs/methods/")
+    p.add_argument("--seeds", nargs="*", type=int, help="training seeds; each gives one run per task and method")
     p.add_argument("--output_dir", required=True, help="results folder: the run folders, grid.json and the tables")
     p.add_argument("--config", help="YAML file (or shipped config name) applied over the task and method layers")
-    p.add_argument("--lora_rank_configs", nargs="+", metavar="NAME",
+    p.add_argument("--lora_rank_configs", nargs="*", metavar="NAME",
                    help="rank ablation of lora_diffusion: uniform_8, uniform_16, uniform_32, uniform_64 (rank R in every "
                         "phase) or adaptive (64/32/8); each gives its own cells")
-    p.add_argument("--lora_num_modules", nargs="+", type=int, metavar="K",
+    p.add_argument("--lora_num_modules", nargs="*", type=int, metavar="K",
                    help="module-count ablation of lora_diffusion: modules per phase bank; each gives its own cells")
     p.add_argument("--launcher", choices=["local", "slurm"], default="local",
                    help="local: train here; slurm: submit a job array with one task per unfinished cell (default: local)")
@@ -141,9 +141,11 @@ def _check_grid_args(args: argparse.Namespace):
     if args.launcher == "slurm" and args.workers != 1:
         raise ConfigError("--workers applies to --launcher local; with --launcher slurm, limit running array tasks with --max_parallel.")
     if args.max_parallel is not None and args.max_parallel < 1: raise ConfigError(f"--max_parallel {args.max_parallel} is invalid: give 1 or more.")
+    for name in ("tasks", "methods", "seeds", "lora_rank_configs", "lora_num_modules"):
+        if getattr(args, name) == []: raise ConfigError(f"the grid is empty: --{name} lists nothing; give at least one value.")
     if args.collect_only: return
     for name in ("tasks", "methods", "seeds"):
-        if not getattr(args, name): raise ConfigError(f"--{name} is missing: list at least one, or pass --collect_only.")
+        if getattr(args, name) is None: raise ConfigError(f"--{name} is missing: list at least one, or pass --collect_only.")
 
 # %% ../nbs/11_cli.ipynb 19
 def _print_plan(records: list[dict]):
