@@ -2,8 +2,8 @@
 # Train and evaluate one lora_diffusion run, configured by environment variables.
 #
 # Inside a SLURM job (SLURM_JOB_ID is set), it runs the training in the background and forwards SIGUSR1 and SIGTERM
-# to it. Training then finishes its step, writes a checkpoint and exits with status 75; this script answers that by
-# requeueing its own job (or array task), and the requeued attempt resumes from the checkpoint.
+# to it. Training then finishes its step, writes a checkpoint and exits with status 75. This script then requeues
+# its own job (or array task), and the requeued attempt resumes from the checkpoint.
 # Outside SLURM, it submits itself through slurm/train.slurm with the resources below.
 #
 # Run settings:

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-# The tiny grid: 2 "tasks" x 2 seeds. Only sst2 ships today, so the second axis is a second method; with a second
-# task, set GRID_TASKS to both tasks and GRID_METHODS to one method.
+# The tiny grid has 2 "tasks" x 2 seeds. Only sst2 ships today, so the second axis is a second method.
+# Once a second task ships, set GRID_TASKS to both tasks and GRID_METHODS to one method.
 GRID_TASKS = ["sst2"]
 GRID_METHODS = ["lora_diffusion", "bitfit"]
 GRID_SEEDS = [1, 2]
@@ -275,7 +275,8 @@ def test_preempted_cell_requeues_and_resumes(cluster, tmp_path):
 
     slurm_log = (out / "slurm" / "logs" / f"lora-sweep_{job}_0.out").read_text()
     assert int(job_field(cluster["env"], task, "Restarts")) >= 1, slurm_log[-3000:]
-    assert "received SIGUSR1" in slurm_log and "requeueing it to resume" in slurm_log, slurm_log[-3000:]
+    assert "received SIGUSR1" in slurm_log, slurm_log[-3000:]
+    assert "requeueing it to resume" in slurm_log, slurm_log[-3000:]
     assert "attempt 2" in slurm_log, slurm_log[-3000:]
     metrics = json.loads((folder / "metrics.json").read_text())
     assert metrics["steps"] == PREEMPT_STEPS
@@ -324,7 +325,9 @@ def test_run_job_forwards_usr1_and_requeues(cluster, tmp_path):
     text = Path(str(log).replace("%A", job).replace("%a", "0")).read_text()
     assert (tmp_path / "signal").is_file(), text
     assert (tmp_path / "resumed").read_text().strip() == "1", text
-    assert "received SIGUSR1" in text and "training exited with status 75" in text, text
-    assert "requeueing it to resume" in text and "attempt 2" in text, text  # the first attempt's lines are kept
+    assert "received SIGUSR1" in text, text
+    assert "training exited with status 75" in text, text
+    assert "requeueing it to resume" in text, text
+    assert "attempt 2" in text, text  # with --open-mode=append, the first attempt's lines are kept
     assert int(job_field(env, f"{job}_0", "Restarts")) == 1
     assert job_field(env, f"{job}_0", "JobState") == "COMPLETED"

@@ -48,7 +48,8 @@ def test_bad_grid_gets_one_error_line(tmp_path, args, fragment):
     assert result.returncode == 2, result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ") and fragment in lines[0], lines[0]
+    assert lines[0].startswith("error: "), lines[0]
+    assert fragment in lines[0], lines[0]
     assert not out.exists()
 
 
@@ -62,7 +63,8 @@ def test_slurm_dry_run_prints_sbatch(tmp_path):
     assert lines[0] == f"run  sst2 lora_diffusion+rank_uniform_8 seed 42: {out / 'sst2' / 'lora_diffusion+rank_uniform_8' / 'seed_42'}"
     assert lines[2] == "2 cells; dry run, so nothing was trained or written."
     assert lines[3].startswith("would submit: sbatch --parsable --array=0-1 "), lines[3]
-    assert "--account=PAS0000 --time=01:00:00" in lines[3] and lines[3].endswith(".tsv"), lines[3]
+    assert "--account=PAS0000 --time=01:00:00" in lines[3], lines[3]
+    assert lines[3].endswith(".tsv"), lines[3]
     assert not out.exists()
 
 
@@ -91,7 +93,8 @@ def test_papermill_backend_keeps_executed_notebook(tmp_path):
     notebook = json.loads((folder / "train_eval.ipynb").read_text())
     generated = notebook["metadata"]["lora_diffusion"]
     assert generated["generated"] is True
-    assert generated["parameters"]["max_steps"] == 2 and generated["parameters"]["eval_examples"] == 0
+    assert generated["parameters"]["max_steps"] == 2
+    assert generated["parameters"]["eval_examples"] == 0
     assert "".join(notebook["cells"][0]["source"]).startswith("**Generated file: do not edit.**")
     assert "injected-parameters" in json.dumps(notebook["cells"])
     for name in ("metrics.json", "config.yaml", "params.yaml", "loss_curve.png", "train.log"):
