@@ -182,6 +182,7 @@ def write_grid_file(output_dir, cells: list[GridCell], config_file: Optional[str
 # %% ../nbs/09_experiments.ipynb 25
 _children: set[subprocess.Popen] = set()  # running child processes of the grid, stopped on interrupt
 _children_lock = threading.Lock()
+_stopping = threading.Event()  # set while stop_children ends the running cells, so they are not recorded as failed
 
 def child_env(threads: Optional[int] = None) -> dict:
     "The environment of a cell's child process: this one's, with `threads` CPU threads unless already set."
@@ -205,6 +206,7 @@ def run_child(command: list[str], log_file, threads: Optional[int] = None) -> in
 
 def stop_children():
     "Terminate every running child process of the grid and wait for each."
+    _stopping.set()
     with _children_lock: running = list(_children)
     for child in running: child.terminate()
     for child in running: child.wait()
@@ -234,6 +236,7 @@ def run_cell(cfg: Config, train_fn: Callable[[Config], object]) -> Optional[str]
     try:
         train_fn(cfg)
     except Exception as e:  # one failed cell must not stop the grid
+        if _stopping.is_set(): return "interrupted: the grid was stopped"  # no error.txt, so a rerun redoes the cell
         error = f"{type(e).__name__}: {e}".splitlines()[0]
         log.error("cell %s failed: %s (details in %s)", cell, error, folder / ERROR_FILE)
         folder.mkdir(parents=True, exist_ok=True)
@@ -293,6 +296,7 @@ def _train_cells(todo: list[tuple[Config, dict]], train_fn: Callable[[Config], o
             log.info("training %s seed %d into %s", record["label"], record["seed"], record["folder"])
             finish(record, run_cell(cfg, train_fn))
         return
+    _stopping.clear()
     pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grid")
     try:
         futures = {pool.submit(run_cell, cfg, train_fn): record for cfg, record in todo}

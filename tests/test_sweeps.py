@@ -2,8 +2,10 @@
 with the papermill backend."""
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -102,3 +104,42 @@ def test_papermill_backend_keeps_executed_notebook(tmp_path):
     metrics = json.loads((folder / "metrics.json").read_text())
     assert metrics["num_examples"] == 8
     assert "| sst2 | lora_diffusion+modules_1 | 1 | 0 |" in result.stdout
+
+
+def child_pids(pid):
+    "Process ids whose parent is `pid`, read from /proc."
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads child processes from /proc")
+def test_sigterm_stops_worker_children(tmp_path):
+    out = tmp_path / "grid"
+    args = ["--tasks", "sst2", "--methods", "lora_diffusion", "bitfit", "--seeds", "1", "--workers", "2",
+            "--config", "quickstart_cpu", "--training.max_steps", "500", "--output_dir", str(out)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    grid = subprocess.Popen([EXPERIMENTS, *args], cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 300
+        while len(children := child_pids(grid.pid)) < 2:
+            assert grid.poll() is None, grid.communicate()[1][-3000:]
+            assert time.monotonic() < deadline, "the two cells did not start within 300 s"
+            time.sleep(0.5)
+        grid.send_signal(signal.SIGTERM)
+        stderr = grid.communicate(timeout=60)[1]
+    finally:
+        if grid.poll() is None:
+            grid.kill()
+            grid.wait()
+    assert grid.returncode == 143, stderr[-3000:]
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists(), f"child {pid} outlived the grid"
+    for method in ("lora_diffusion", "bitfit"):
+        assert not (out / "sst2" / method / "seed_1" / "error.txt").exists(), "an interrupted cell was recorded as failed"
