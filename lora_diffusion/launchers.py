@@ -208,6 +208,8 @@ def submit_array(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[i
                           "(or load its slurm module), or use --launcher local.")
     script = Path(script) if script else find_project_file("slurm/sweep_array.slurm", "--slurm_script")
     cells, configs, records = plan_grid(tasks, methods, seeds, output_dir, config_file, overrides, rank_configs, num_modules)
+    # NOTE: a cell counts as unfinished until its metrics.json exists, so submitting again while an earlier array still
+    # runs submits its running cells a second time.
     todo = [(cfg, r) for cfg, r in zip(configs, records) if r["action"] != "skip"]
     if check_models: check_buildable([cfg for cfg, _ in todo])
     stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%d-%H%M%S")
