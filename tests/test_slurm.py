@@ -24,7 +24,7 @@ GRID_TASKS = ["sst2"]
 GRID_METHODS = ["lora_diffusion", "bitfit"]
 GRID_SEEDS = [1, 2]
 TRAIN_ROWS, EVAL_ROWS = 64, 16           # rows of the small data copy; the final evaluation decodes EVAL_ROWS
-TINY = ["--config", "quickstart_cpu", "--training.batch_size", "8", "--data.subset_size", "32",
+TINY = ["--config", "quickstart_cpu", "--training.batch_size", "32", "--data.subset_size", "32",
         "--training.eval_frequency", "0", "--training.log_frequency", "1"]
 SBATCH_ARGS = "--time=00:20:00 --cpus-per-task=1 --mem=1500M --gpus-per-node=0"
 SWEEP_TIMEOUT_S = 900                    # bound on waiting for the 4-cell array

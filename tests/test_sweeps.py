@@ -13,7 +13,7 @@ import pytest
 SCRIPTS_DIR = Path(sys.executable).parent  # pip installs console scripts beside the interpreter
 EXPERIMENTS = str(SCRIPTS_DIR / "lora-diffusion-experiments")
 GRID = ["--tasks", "sst2", "--methods", "lora_diffusion", "--seeds", "42"]
-TINY = ["--config", "quickstart_cpu", "--training.max_steps", "2", "--training.batch_size", "8",
+TINY = ["--config", "quickstart_cpu", "--training.max_steps", "2", "--training.batch_size", "32",
         "--data.subset_size", "16", "--training.eval_frequency", "0", "--training.log_frequency", "1"]
 
 
