@@ -39,7 +39,8 @@ submit() {
   [ -n "${PARTITION:-}" ] && args+=(--partition "$PARTITION")
   [ -n "${EMAIL:-}" ] && args+=(--mail-user "$EMAIL" --mail-type END,FAIL,REQUEUE)
   local gpus=${GPUS:-1}
-  if [ "$gpus" != 0 ]; then args+=(--gpus-per-node "${GPU_TYPE:+$GPU_TYPE:}$gpus"); fi
+  # GPUS=0 must be passed too, because it overrides the --gpus-per-node=1 directive of train.slurm
+  if [ "$gpus" = 0 ]; then args+=(--gpus-per-node 0); else args+=(--gpus-per-node "${GPU_TYPE:+$GPU_TYPE:}$gpus"); fi
   mkdir -p slurm_logs
   echo "sbatch ${args[*]} $here/train.slurm" >&2
   exec sbatch "${args[@]}" "$here/train.slurm"

@@ -331,3 +331,28 @@ def test_run_job_forwards_usr1_and_requeues(cluster, tmp_path):
     assert "attempt 2" in text, text  # with --open-mode=append, the first attempt's lines are kept
     assert int(job_field(env, f"{job}_0", "Restarts")) == 1
     assert job_field(env, f"{job}_0", "JobState") == "COMPLETED"
+
+
+def test_run_job_submits_train_slurm(cluster, tmp_path):
+    "run_job.sh outside a job submits train.slurm with the resources from the environment, and the job runs it."
+    stub = tmp_path / "stub_python"
+    stub.write_text('#!/usr/bin/env bash\necho "$@" > "$STUB_DIR/arguments"\n')
+    stub.chmod(0o755)
+    env = {**cluster["env"], "STUB_DIR": str(tmp_path), "PYTHON": str(stub), "TASK": "sst2", "METHOD": "bitfit",
+           "SEED": "7", "MAX_STEPS": "3", "OUTPUT_DIR": str(tmp_path / "run"), "GPUS": "0", "CPUS": "1",
+           "MEM": "1000M", "TIME": "00:05:00", "JOB_NAME": "lora-single"}
+    env.pop("SLURM_JOB_ID", None)
+    result = subprocess.run(["bash", str(REPO / "slurm" / "run_job.sh")], cwd=tmp_path, env=env, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    job = result.stdout.strip().split()[-1]
+    cluster["submitted"].append(job)
+    wait_for_jobs(env, [job], timeout=120)
+
+    arguments = (tmp_path / "arguments").read_text().split()
+    assert arguments[arguments.index("--task") + 1] == "sst2", arguments
+    assert arguments[arguments.index("--seed") + 1] == "7", arguments
+    assert arguments[arguments.index("--training.max_steps") + 1] == "3", arguments
+    log = (tmp_path / "slurm_logs" / f"lora-single_{job}.out").read_text()
+    assert f"job {job} attempt 1" in log, log
+    assert job_field(env, job, "JobState") == "COMPLETED"
