@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import shlex
 import signal
 import sys
 from typing import Callable, Optional
@@ -95,14 +96,31 @@ def _experiments_parser() -> argparse.ArgumentParser:
         description="Train every (task, method, seed) cell without a usable metrics.json into OUTPUT_DIR/TASK/METHOD/seed_SEED, "
                     "then write the result tables; any --section.key VALUE overrides the config of every cell.",
         epilog="example: lora-diffusion-experiments --config quickstart_cpu --tasks sst2 --methods lora_diffusion "
-               "--seeds 42 43 44 --output_dir outputs/grid --max_steps 100")
-    p.add_argument("--tasks", nargs="+", help="task names, files under configs/tasks/")
-    p.add_argument("--methods", nargs="+", help="method names, files under configs/methods/")
-    p.add_argument("--seeds", nargs="+", type=int, help="training seeds; each gives one run per task and method")
+               "--seeds 42 43 44 --output_dir outputs/grid --max_steps 100 --workers 2")
+    p.add_argument("--tasks", nargs="*", help="task names, files under configs/tasks/")
+    p.add_argument("--methods", nargs="*", help="method names, files under configs/methods/")
+    p.add_argument("--seeds", nargs="*", type=int, help="training seeds; each gives one run per task and method")
     p.add_argument("--output_dir", required=True, help="results folder: the run folders, grid.json and the tables")
     p.add_argument("--config", help="YAML file (or shipped config name) applied over the task and method layers")
+    p.add_argument("--lora_rank_configs", nargs="*", metavar="NAME",
+                   help="rank ablation of lora_diffusion: uniform_8, uniform_16, uniform_32, uniform_64 (rank R in every "
+                        "phase) or adaptive (64/32/8); each gives its own cells")
+    p.add_argument("--lora_num_modules", nargs="*", type=int, metavar="K",
+                   help="module-count ablation of lora_diffusion: modules per phase bank; each gives its own cells")
+    p.add_argument("--launcher", choices=["local", "slurm"], default="local",
+                   help="local: train here; slurm: submit a job array with one task per unfinished cell (default: local)")
+    p.add_argument("--backend", choices=["python", "papermill"], default="python",
+                   help="python: run lora-diffusion-train per cell; papermill: execute the experiment notebook per cell "
+                        "and keep the executed copy in the run folder (default: python)")
+    p.add_argument("--workers", type=int, default=1, help="cells trained at the same time by the local launcher (default: 1)")
+    p.add_argument("--notebook", help="notebook of the papermill backend (default: nbs/experiments/train_eval.ipynb of the checkout)")
+    p.add_argument("--slurm_script", help="job array script (default: slurm/sweep_array.slurm of the checkout)")
+    p.add_argument("--sbatch_args", default="",
+                   help="extra sbatch options as one string, such as --sbatch_args='--account=PAS1234 --time=02:00:00'")
+    p.add_argument("--max_parallel", type=int, help="array tasks SLURM runs at the same time (sbatch --array=...%%N)")
     p.add_argument("--reference_method", default="lora_diffusion", help="method the others are compared with (default: lora_diffusion)")
-    p.add_argument("--dry_run", action="store_true", help="validate every cell's config and print the plan; train and write nothing")
+    p.add_argument("--dry_run", action="store_true", help="validate every cell's config and print the plan (and the sbatch "
+                                                          "command); train, write and submit nothing")
     p.add_argument("--collect_only", action="store_true",
                    help="train nothing; write the tables from the run folders under --output_dir (limited to --tasks, --methods and --seeds where given)")
     return p
@@ -110,31 +128,74 @@ def _experiments_parser() -> argparse.ArgumentParser:
 # %% ../nbs/11_cli.ipynb 18
 def _selected(row: dict, args: argparse.Namespace) -> bool:
     "Whether a collected row is in the --tasks, --methods and --seeds given (all rows, where one is not given)."
-    for key, chosen in (("task", args.tasks), ("method", args.methods), ("seed", args.seeds)):
-        if chosen and row[key] is not None and row[key] not in chosen: return False
+    from lora_diffusion.experiments import parse_label
+    method = parse_label(row["method"])[0] if row["method"] is not None else None
+    for value, chosen in ((row["task"], args.tasks), (method, args.methods), (row["seed"], args.seeds)):
+        if chosen and value is not None and value not in chosen: return False
     return True
 
+def _check_grid_args(args: argparse.Namespace):
+    "Reject flags that contradict each other, with one error naming them."
+    if args.dry_run and args.collect_only: raise ConfigError("--dry_run and --collect_only exclude each other; pass one of them.")
+    if args.workers < 1: raise ConfigError(f"--workers {args.workers} is invalid: give 1 or more.")
+    if args.launcher == "slurm" and args.workers != 1:
+        raise ConfigError("--workers applies to --launcher local; with --launcher slurm, limit running array tasks with --max_parallel.")
+    if args.max_parallel is not None and args.max_parallel < 1: raise ConfigError(f"--max_parallel {args.max_parallel} is invalid: give 1 or more.")
+    for name in ("tasks", "methods", "seeds", "lora_rank_configs", "lora_num_modules"):
+        if getattr(args, name) == []: raise ConfigError(f"the grid is empty: --{name} lists nothing; give at least one value.")
+    if args.collect_only: return
+    for name in ("tasks", "methods", "seeds"):
+        if getattr(args, name) is None: raise ConfigError(f"--{name} is missing: list at least one, or pass --collect_only.")
+
 # %% ../nbs/11_cli.ipynb 19
+def _print_plan(records: list[dict]):
+    for r in records: print(f"{r['action']:<4} {r['task']} {r['label']} seed {r['seed']}: {r['folder']}")
+    print(f"{len(records)} {'cell' if len(records) == 1 else 'cells'}; dry run, so nothing was trained or written.")
+
+def _submit(args: argparse.Namespace, overrides: dict) -> int:
+    "Submit the grid to SLURM and print the job id, or the sbatch command of a dry run."
+    from lora_diffusion.launchers import submit_array
+    submitted = submit_array(args.tasks, args.methods, args.seeds, args.output_dir, args.config, overrides or None,
+                             args.lora_rank_configs, args.lora_num_modules, args.backend, args.notebook, args.slurm_script,
+                             shlex.split(args.sbatch_args), args.max_parallel, args.dry_run)
+    if args.dry_run:
+        _print_plan(submitted["records"])
+        if submitted["command"]: print("would submit: " + shlex.join(submitted["command"]))
+        return 0
+    if submitted["job_id"] is None:
+        print(f"nothing to submit: every cell under {args.output_dir} has a usable metrics.json")
+        return 0
+    cells = sum(r["status"] == "submitted" for r in submitted["records"])
+    print(f"submitted job array {submitted['job_id']} with {cells} cells (grid file {submitted['grid_file']})")
+    print(f"when it has finished: lora-diffusion-experiments --collect_only --output_dir {shlex.quote(str(args.output_dir))}")
+    return 0
+
+# %% ../nbs/11_cli.ipynb 20
 def experiments_cli(argv: Optional[list] = None) -> int:
     "Entry point of lora-diffusion-experiments; returns 1 when a collected cell failed."
-    from lora_diffusion.analysis import collect_runs
-    from lora_diffusion.experiments import run_grid, summarize, table_to_markdown, write_tables
+    from lora_diffusion.experiments import collect_cells, run_grid, summarize, table_to_markdown, write_tables
     args, rest = _experiments_parser().parse_known_args(argv)
     overrides = parse_overrides(rest)
-    if args.dry_run and args.collect_only: raise ConfigError("--dry_run and --collect_only exclude each other; pass one of them.")
-    if not args.collect_only:
-        for name in ("tasks", "methods", "seeds"):
-            if not getattr(args, name): raise ConfigError(f"--{name} is missing: list at least one, or pass --collect_only.")
+    _check_grid_args(args)
     setup_logging()  # run_grid validates every cell's config before it logs anything
+    if args.launcher == "slurm" and not args.collect_only: return _submit(args, overrides)
 
     if not args.collect_only:
-        records = run_grid(args.tasks, args.methods, args.seeds, args.output_dir, args.config, overrides, dry_run=args.dry_run)
+        train_fn = None
+        if args.backend == "papermill":
+            import functools
+            from lora_diffusion.launchers import NOTEBOOK, find_project_file, papermill_train
+            notebook = args.notebook or find_project_file(NOTEBOOK, "--notebook")
+            threads = max(1, (os.cpu_count() or 1) // args.workers) if args.workers > 1 else None
+            train_fn = functools.partial(papermill_train, notebook=notebook, threads=threads)
+        records = run_grid(args.tasks, args.methods, args.seeds, args.output_dir, args.config, overrides,
+                           train_fn=train_fn, dry_run=args.dry_run, rank_configs=args.lora_rank_configs,
+                           num_modules=args.lora_num_modules, workers=args.workers)
         if args.dry_run:
-            for r in records: print(f"{r['action']:<4} {r['task']} {r['method']} seed {r['seed']}: {r['folder']}")
-            print(f"{len(records)} {'cell' if len(records) == 1 else 'cells'}; dry run, so nothing was trained or written.")
+            _print_plan(records)
             return 0
 
-    rows = [row for row in collect_runs(args.output_dir) if _selected(row, args)]
+    rows = [row for row in collect_cells(args.output_dir) if _selected(row, args)]
     if not rows: raise ConfigError(f"no run folders found under {args.output_dir}; run the grid first, or check --output_dir.")
     table = summarize(rows, args.reference_method)
     paths = write_tables(table, args.output_dir, rows, args.config, overrides or None)
@@ -144,7 +205,7 @@ def experiments_cli(argv: Optional[list] = None) -> int:
     print(f"{failed} of {len(rows)} cells failed; the reasons and rerun commands are in {paths['failures.md']}", file=sys.stderr)
     return 1
 
-# %% ../nbs/11_cli.ipynb 20
+# %% ../nbs/11_cli.ipynb 21
 def experiments_main():
     "Console entry point; SIGTERM (as sent by SLURM or kill) stops the grid like Ctrl-C, and a rerun resumes it."
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(143))
@@ -153,7 +214,7 @@ def experiments_main():
         print("interrupted: finished cells are kept; run the same command again to resume the grid.", file=sys.stderr)
         sys.exit(130)
 
-# %% ../nbs/11_cli.ipynb 24
+# %% ../nbs/11_cli.ipynb 25
 def _verify_tables_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="lora-diffusion-verify-tables", allow_abbrev=False,
                                 description="Check the parameter columns of a results table against the counts taken from the runs.")
@@ -161,7 +222,7 @@ def _verify_tables_parser() -> argparse.ArgumentParser:
     p.add_argument("--counts", required=True, help="parameter_counts.json written beside it")
     return p
 
-# %% ../nbs/11_cli.ipynb 25
+# %% ../nbs/11_cli.ipynb 26
 def verify_tables_cli(argv: Optional[list] = None) -> int:
     "Entry point of lora-diffusion-verify-tables; returns 1 when a row does not match the counts."
     from lora_diffusion.experiments import verify_tables
@@ -172,5 +233,5 @@ def verify_tables_cli(argv: Optional[list] = None) -> int:
     print("ok")
     return 0
 
-# %% ../nbs/11_cli.ipynb 26
+# %% ../nbs/11_cli.ipynb 27
 def verify_tables_main(): sys.exit(run_cli(verify_tables_cli))

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import copy
 import csv
+import functools
 import io
+import itertools
 import json
 import logging
 import math
 import numbers
+import os
 import shlex
 import subprocess
 import sys
+import threading
 import traceback
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 from typing import Callable, NamedTuple, Optional, Sequence
 
@@ -30,29 +35,64 @@ from .config import Config, ConfigError, load_config, save_config
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'GRID_KEYS', 'GRID_FILE', 'TABLE_COLUMNS', 'COUNT_KEYS', 'DISPLAY_HEADERS', 'LATEX_SPECIALS', 'VERIFIED',
-           'GridCell', 'expand_grid', 'cell_complete', 'cell_overrides', 'write_grid_file', 'run_cell',
-           'check_buildable', 'run_grid', 'summarize', 'parameter_counts', 'display_cells', 'table_caption',
-           'table_to_csv', 'table_to_markdown', 'latex_escape', 'table_to_latex', 'plot_accuracy_vs_trainable',
-           'rerun_command', 'failures_markdown', 'read_grid_file', 'write_tables', 'verify_tables']
+__all__ = ['log', 'RANK_CONFIGS', 'ABLATION_METHODS', 'GRID_KEYS', 'GRID_FILE', 'TABLE_COLUMNS', 'COUNT_KEYS', 'DISPLAY_HEADERS',
+           'LATEX_SPECIALS', 'VERIFIED', 'GridCell', 'parse_label', 'expand_grid', 'cell_complete', 'cell_overrides',
+           'write_grid_file', 'child_env', 'run_child', 'stop_children', 'raise_for_child', 'run_cell',
+           'check_buildable', 'plan_grid', 'run_grid', 'summarize', 'label_row', 'collect_cells', 'parameter_counts',
+           'display_cells', 'table_caption', 'table_to_csv', 'table_to_markdown', 'latex_escape', 'table_to_latex',
+           'plot_accuracy_vs_trainable', 'rerun_command', 'failures_markdown', 'read_grid_file', 'write_tables',
+           'verify_tables']
 
 # %% ../nbs/09_experiments.ipynb 6
+RANK_CONFIGS = {"uniform_8": (8, 8, 8), "uniform_16": (16, 16, 16), "uniform_32": (32, 32, 32),
+                "uniform_64": (64, 64, 64), "adaptive": (64, 32, 8)}  # name -> (rank_early, rank_mid, rank_late)
+ABLATION_METHODS = ("lora_diffusion",)  # methods configured by the lora section, the only ones the ablations change
+
 class GridCell(NamedTuple):
-    "One run of the grid: a task, a method and a seed."
+    "One run of the grid: a task, a method, a seed and, for an ablation, a rank config and a module count."
     task: str
     method: str
     seed: int
+    rank_config: Optional[str] = None  # a key of RANK_CONFIGS; None keeps the ranks of the config
+    num_modules: Optional[int] = None  # k, modules per phase bank; None keeps the config's
+
+    @property
+    def label(self) -> str:
+        "The method with its ablation settings, such as `lora_diffusion+rank_uniform_8+modules_4`."
+        parts = [self.method]
+        if self.rank_config is not None: parts.append(f"rank_{self.rank_config}")
+        if self.num_modules is not None: parts.append(f"modules_{self.num_modules}")
+        return "+".join(parts)
 
     def folder(self, output_dir) -> Path:
-        "The run folder of this cell, `output_dir/TASK/METHOD/seed_SEED`."
-        return Path(output_dir) / self.task / self.method / f"seed_{self.seed}"
+        "The run folder of this cell, `output_dir/TASK/LABEL/seed_SEED`."
+        return Path(output_dir) / self.task / self.label / f"seed_{self.seed}"
+
+    def lora_overrides(self) -> dict:
+        "The `lora` config keys that the ablation settings of this cell set."
+        values = {}
+        if self.rank_config is not None:
+            values.update(zip(("rank_early", "rank_mid", "rank_late"), RANK_CONFIGS[self.rank_config]))
+        if self.num_modules is not None: values["num_modules"] = self.num_modules
+        return values
 
 # %% ../nbs/09_experiments.ipynb 9
+def parse_label(label: str) -> tuple[str, Optional[str], Optional[int]]:
+    "The method, rank config and module count of a method label written by `GridCell.label`."
+    method, *parts = label.split("+")
+    rank_config = num_modules = None
+    for part in parts:
+        if part.startswith("rank_") and part[5:] in RANK_CONFIGS: rank_config = part[5:]
+        elif part.startswith("modules_") and part[8:].isdigit(): num_modules = int(part[8:])
+        else: raise ConfigError(f"method label {label!r} has an unknown part {part!r}; expected rank_NAME or modules_K.")
+    return method, rank_config, num_modules
+
+# %% ../nbs/09_experiments.ipynb 12
 def _check_list(name: str, values, item_type: type) -> list:
     "`values` as a list, after checking that it is a non-empty sequence of distinct `item_type` values."
     if isinstance(values, (str, bytes)) or not isinstance(values, Sequence):
         raise ConfigError(f"{name}={values!r} is invalid: give a list, such as [{values!r}].")
-    if not values: raise ConfigError(f"{name} is empty: give at least one.")
+    if not values: raise ConfigError(f"the grid is empty: {name} is empty; give at least one.")
     checked_type = numbers.Integral if item_type is int else item_type  # NumPy integers are valid seeds too
     for value in values:
         if not isinstance(value, checked_type) or isinstance(value, bool):
@@ -62,21 +102,41 @@ def _check_list(name: str, values, item_type: type) -> list:
     if repeated: raise ConfigError(f"{name} lists {repeated[0]!r} more than once; give each one once.")
     return values
 
-def expand_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int]) -> list[GridCell]:
-    "Every (task, method, seed) cell, in task, method, seed order."
-    tasks, methods, seeds = _check_list("tasks", tasks, str), _check_list("methods", methods, str), _check_list("seeds", seeds, int)
-    return [GridCell(task, method, seed) for task in tasks for method in methods for seed in seeds]
+def _ablation_values(rank_configs, num_modules, methods: list[str]) -> tuple[list, list]:
+    "The checked rank configs and module counts, each `[None]` when not given."
+    ranks = [None] if rank_configs is None else _check_list("rank_configs", rank_configs, str)
+    unknown = [r for r in ranks if r is not None and r not in RANK_CONFIGS]
+    if unknown: raise ConfigError(f"unknown rank config {unknown[0]!r}: choose from {', '.join(RANK_CONFIGS)}.")
+    modules = [None] if num_modules is None else _check_list("num_modules", num_modules, int)
+    too_small = [k for k in modules if k is not None and k < 1]
+    if too_small: raise ConfigError(f"num_modules contains {too_small[0]}, but a phase bank needs at least 1 module.")
+    if (rank_configs is not None or num_modules is not None) and not set(methods) & set(ABLATION_METHODS):
+        raise ConfigError(f"rank configs and module counts apply only to {', '.join(ABLATION_METHODS)}, which is not among "
+                          f"the methods {methods}; add it, or drop the ablation options.")
+    return ranks, modules
 
-# %% ../nbs/09_experiments.ipynb 12
+def expand_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int],
+                rank_configs: Optional[Sequence[str]] = None, num_modules: Optional[Sequence[int]] = None) -> list[GridCell]:
+    "Every cell, in task, method, rank config, module count and seed order."
+    tasks, methods, seeds = _check_list("tasks", tasks, str), _check_list("methods", methods, str), _check_list("seeds", seeds, int)
+    ranks, modules = _ablation_values(rank_configs, num_modules, methods)
+    cells = []
+    for task, method in itertools.product(tasks, methods):
+        variants = itertools.product(ranks, modules) if method in ABLATION_METHODS else [(None, None)]
+        for (rank_config, k), seed in itertools.product(variants, seeds):
+            cells.append(GridCell(task, method, seed, rank_config, k))
+    return cells
+
+# %% ../nbs/09_experiments.ipynb 17
 def cell_complete(folder) -> bool:
     "Whether `folder` holds a finished run with a usable metrics.json."
     return read_run(folder)["status"] == "ok"
 
-# %% ../nbs/09_experiments.ipynb 14
+# %% ../nbs/09_experiments.ipynb 19
 GRID_KEYS = ("seed", "output_dir", "overwrite_output_dir")  # training keys the grid sets for every cell
 
-def cell_overrides(overrides: Optional[dict], seed: int, folder) -> dict:
-    "A copy of `overrides` with the cell's training.seed, training.output_dir and overwriting turned on."
+def cell_overrides(overrides: Optional[dict], seed: int, folder, lora: Optional[dict] = None) -> dict:
+    "A copy of `overrides` with the cell's seed, folder, overwriting turned on and the `lora` keys of its ablation."
     overrides = copy.deepcopy(overrides or {})
     if not isinstance(overrides, dict): raise ConfigError(f"overrides={overrides!r} is invalid: give a dict of sections.")
     training = overrides.setdefault("training", {})
@@ -86,9 +146,15 @@ def cell_overrides(overrides: Optional[dict], seed: int, folder) -> dict:
             raise ConfigError(f"override training.{key} is invalid in a grid: the grid sets it for each cell. "
                               "Give seeds with --seeds and the results folder with --output_dir.")
     training.update(seed=seed, output_dir=str(folder), overwrite_output_dir=True)
+    if lora:
+        section = overrides.setdefault("lora", {})
+        clash = sorted(set(section) & set(lora)) if isinstance(section, dict) else []
+        if clash: raise ConfigError(f"override lora.{clash[0]} is invalid with --lora_rank_configs or --lora_num_modules, "
+                                    "which set it for each cell; drop one of them.")
+        section.update(lora)
     return overrides
 
-# %% ../nbs/09_experiments.ipynb 17
+# %% ../nbs/09_experiments.ipynb 22
 GRID_FILE = "grid.json"  # the latest grid's tasks, methods, seeds, config file and overrides
 
 def _write_atomic(path: Path, text: str):
@@ -102,7 +168,7 @@ def _config_reference(config_file: Optional[str]) -> Optional[str]:
     if config_file and Path(config_file).is_file(): return str(Path(config_file).resolve())
     return config_file
 
-# %% ../nbs/09_experiments.ipynb 18
+# %% ../nbs/09_experiments.ipynb 23
 def write_grid_file(output_dir, cells: list[GridCell], config_file: Optional[str], overrides: Optional[dict]) -> Path:
     "Record the grid's cells, config file and overrides in `output_dir/grid.json`."
     output_dir = Path(output_dir)
@@ -113,8 +179,46 @@ def write_grid_file(output_dir, cells: list[GridCell], config_file: Optional[str
     _write_atomic(output_dir / GRID_FILE, json.dumps(record, indent=2) + "\n")
     return output_dir / GRID_FILE
 
-# %% ../nbs/09_experiments.ipynb 20
-def _default_train(cfg: Config):
+# %% ../nbs/09_experiments.ipynb 25
+_children: set[subprocess.Popen] = set()  # running child processes of the grid, stopped on interrupt
+_children_lock = threading.Lock()
+_stopping = threading.Event()  # set while stop_children ends the running cells, so they are not recorded as failed
+
+def child_env(threads: Optional[int] = None) -> dict:
+    "The environment of a cell's child process: this one's, with `threads` CPU threads unless already set."
+    env = dict(os.environ)
+    if threads:
+        for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"): env.setdefault(name, str(threads))
+    return env
+
+def run_child(command: list[str], log_file, threads: Optional[int] = None) -> int:
+    "Run `command` with its output in `log_file`; return its exit status. An interrupt stops it before re-raising."
+    with Path(log_file).open("w") as out:
+        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT, env=child_env(threads))
+        with _children_lock: _children.add(child)
+        try: return child.wait()
+        except BaseException:  # interrupted or terminated: stop the child too, so no orphan keeps writing the cell
+            child.terminate()
+            child.wait()
+            raise
+        finally:
+            with _children_lock: _children.discard(child)
+
+def stop_children():
+    "Terminate every running child process of the grid and wait for each."
+    _stopping.set()
+    with _children_lock: running = list(_children)
+    for child in running: child.terminate()
+    for child in running: child.wait()
+
+def raise_for_child(code: int, log_file, name: str):
+    "Raise a RuntimeError with the last line of `log_file` when the child `name` exited with a non-zero status."
+    if code == 0: return
+    lines = [l for l in Path(log_file).read_text(errors="replace").splitlines() if l.strip()]
+    raise RuntimeError(f"{name} exited with status {code}: {lines[-1] if lines else 'no output'}")
+
+# %% ../nbs/09_experiments.ipynb 26
+def _default_train(cfg: Config, threads: Optional[int] = None):
     "Train `cfg` in a child process, so that each cell's peak memory and any crash stay its own."
     folder = Path(cfg.training.output_dir)
     folder.mkdir(parents=True, exist_ok=True)
@@ -122,24 +226,17 @@ def _default_train(cfg: Config):
     save_config(cfg, resolved)  # the fully resolved config; the child layers nothing else over it
     command = [sys.executable, "-c", "from lora_diffusion.cli import train_main; train_main()",
                "--config", str(resolved), "--task", cfg.task.name, "--method", cfg.method.name]
-    with (folder / "train.log").open("w") as out:  # the child's log lines and progress bars
-        child = subprocess.Popen(command, stdout=out, stderr=subprocess.STDOUT)
-        try: code = child.wait()
-        except BaseException:  # interrupted or terminated: stop the child too, so no orphan keeps writing the cell
-            child.terminate()
-            child.wait()
-            raise
-    if code != 0:
-        lines = [l for l in (folder / "train.log").read_text().splitlines() if l.strip()]
-        raise RuntimeError(f"lora-diffusion-train exited with status {code}: {lines[-1] if lines else 'no output'}")
+    code = run_child(command, folder / "train.log", threads)  # the child's log lines and progress bars
+    raise_for_child(code, folder / "train.log", "lora-diffusion-train")
 
 def run_cell(cfg: Config, train_fn: Callable[[Config], object]) -> Optional[str]:
     "Train the cell of `cfg` into `cfg.training.output_dir`; return None, or the error, also written to error.txt."
     folder = Path(cfg.training.output_dir)
-    cell = f"{cfg.task.name}/{cfg.method.name}/seed_{cfg.training.seed}"
+    cell = f"{cfg.task.name}/{folder.parent.name}/seed_{cfg.training.seed}"
     try:
         train_fn(cfg)
     except Exception as e:  # one failed cell must not stop the grid
+        if _stopping.is_set(): return "interrupted: the grid was stopped"  # no error.txt, so a rerun redoes the cell
         error = f"{type(e).__name__}: {e}".splitlines()[0]
         log.error("cell %s failed: %s (details in %s)", cell, error, folder / ERROR_FILE)
         folder.mkdir(parents=True, exist_ok=True)
@@ -154,7 +251,7 @@ def run_cell(cfg: Config, train_fn: Callable[[Config], object]) -> Optional[str]
     _write_atomic(folder / ERROR_FILE, error + "\n")
     return error
 
-# %% ../nbs/09_experiments.ipynb 23
+# %% ../nbs/09_experiments.ipynb 29
 def check_buildable(configs: list[Config]):
     "Build the model of each distinct (task, method, method settings) in `configs` once; raise the first ConfigError."
     from lora_diffusion.training import build_model  # imported on first use: the tables need no torch
@@ -165,52 +262,88 @@ def check_buildable(configs: list[Config]):
         seen.add(key)
         build_model(cfg)  # loads a fresh base: a baseline edits the base it wraps
 
-# %% ../nbs/09_experiments.ipynb 24
-def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int], output_dir,
-             config_file: Optional[str] = None, overrides: Optional[dict] = None,
-             train_fn: Optional[Callable[[Config], object]] = None, dry_run: bool = False) -> list[dict]:
-    "Train every unfinished (task, method, seed) cell into `output_dir/TASK/METHOD/seed_SEED`; return one record per cell."
-    cells = expand_grid(tasks, methods, seeds)
+# %% ../nbs/09_experiments.ipynb 30
+def plan_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int], output_dir,
+              config_file: Optional[str] = None, overrides: Optional[dict] = None,
+              rank_configs: Optional[Sequence[str]] = None, num_modules: Optional[Sequence[int]] = None
+              ) -> tuple[list[GridCell], list[Config], list[dict]]:
+    "The cells, their validated configs and one record per cell with its planned action: run, redo or skip."
+    cells = expand_grid(tasks, methods, seeds, rank_configs, num_modules)
     output_dir = Path(output_dir)
-    configs = [load_config(c.task, c.method, config_file, cell_overrides(overrides, c.seed, c.folder(output_dir)))
-               for c in cells]
+    configs = [load_config(c.task, c.method, config_file,
+                           cell_overrides(overrides, c.seed, c.folder(output_dir), c.lora_overrides())) for c in cells]
     records = []
     for cell in cells:
         folder = cell.folder(output_dir)
         if cell_complete(folder): action = "skip"
         elif folder.exists(): action = "redo"
         else: action = "run"
-        records.append({**cell._asdict(), "folder": str(folder), "action": action, "status": "planned", "error": None})
+        records.append({**cell._asdict(), "label": cell.label, "folder": str(folder), "action": action,
+                        "status": "planned", "error": None})
     counts = {a: sum(r["action"] == a for r in records) for a in ("run", "redo", "skip")}
     log.info("grid in %s: %d to run, %d to redo, %d complete, %d in all", output_dir,
              counts["run"], counts["redo"], counts["skip"], len(cells))
+    return cells, configs, records
+
+# %% ../nbs/09_experiments.ipynb 31
+def _train_cells(todo: list[tuple[Config, dict]], train_fn: Callable[[Config], object], workers: int):
+    "Train each (config, record) of `todo`, `workers` at a time, filling in each record's status and error."
+    def finish(record: dict, error: Optional[str]):
+        record["error"], record["status"] = error, "failed" if error else "done"
+
+    if workers == 1:
+        for cfg, record in tqdm(todo, desc="grid", disable=None):
+            log.info("training %s seed %d into %s", record["label"], record["seed"], record["folder"])
+            finish(record, run_cell(cfg, train_fn))
+        return
+    _stopping.clear()
+    pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="grid")
+    try:
+        futures = {pool.submit(run_cell, cfg, train_fn): record for cfg, record in todo}
+        for future in tqdm(as_completed(futures), desc="grid", total=len(futures), disable=None):
+            finish(futures[future], future.result())
+    except BaseException:  # Ctrl-C or SIGTERM: start no new cell and stop the running ones
+        pool.shutdown(wait=False, cancel_futures=True)
+        stop_children()
+        raise
+    finally: pool.shutdown(wait=True)
+
+# %% ../nbs/09_experiments.ipynb 32
+def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int], output_dir,
+             config_file: Optional[str] = None, overrides: Optional[dict] = None,
+             train_fn: Optional[Callable[[Config], object]] = None, dry_run: bool = False,
+             rank_configs: Optional[Sequence[str]] = None, num_modules: Optional[Sequence[int]] = None,
+             workers: int = 1) -> list[dict]:
+    "Train every unfinished cell into `output_dir/TASK/LABEL/seed_SEED`, `workers` at a time; return one record per cell."
+    if not isinstance(workers, int) or workers < 1: raise ConfigError(f"workers={workers!r} is invalid: give 1 or more.")
+    cells, configs, records = plan_grid(tasks, methods, seeds, output_dir, config_file, overrides, rank_configs, num_modules)
     if train_fn is None:  # the default trainer builds the models; a custom train_fn may build its own
         check_buildable([cfg for cfg, r in zip(configs, records) if r["action"] != "skip"])
     if dry_run: return records
 
     write_grid_file(output_dir, cells, config_file, overrides)
-    train_fn = train_fn or _default_train
+    if train_fn is None:
+        threads = max(1, (os.cpu_count() or 1) // workers) if workers > 1 else None
+        train_fn = functools.partial(_default_train, threads=threads)
     for record in records:
         if record["action"] == "skip":
             record["status"] = "skipped"
             log.info("skipping %s: it has a usable metrics.json", record["folder"])
     todo = [(cfg, r) for cfg, r in zip(configs, records) if r["action"] != "skip"]
-    for cfg, record in tqdm(todo, desc="grid", disable=None):
-        log.info("training %s %s seed %d into %s", record["task"], record["method"], record["seed"], record["folder"])
-        record["error"] = run_cell(cfg, train_fn)
-        record["status"] = "failed" if record["error"] else "done"
+    _train_cells(todo, train_fn, workers)
     failed = sum(r["status"] == "failed" for r in records)
-    log.info("grid finished: %d trained, %d skipped, %d failed", len(todo) - failed, counts["skip"], failed)
+    skipped = sum(r["status"] == "skipped" for r in records)
+    log.info("grid finished: %d trained, %d skipped, %d failed", len(todo) - failed, skipped, failed)
     return records
 
-# %% ../nbs/09_experiments.ipynb 38
+# %% ../nbs/09_experiments.ipynb 48
 TABLE_COLUMNS = ["task", "method", "n_seeds", "n_failed", "accuracy_pct_mean", "accuracy_pct_std",
                  "accuracy_pct_ci_low", "accuracy_pct_ci_high", "macro_f1_pct_mean", "reference_method", "n_paired",
                  "p_value", "p_bonferroni", "cohens_d", "trainable_params", "base_params", "trainable_percent",
                  "adapter_mb", "seconds_per_step_mean", "peak_memory_mb_mean",
                  "accuracy_pct_of_full_ft"]  # columns of results.csv, in order
 
-# %% ../nbs/09_experiments.ipynb 39
+# %% ../nbs/09_experiments.ipynb 49
 def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
     "Finished runs by seed and failed-run counts for each (task, method)."
     groups = {}
@@ -229,7 +362,7 @@ def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
         group["finished"][row["seed"]] = row
     return groups
 
-# %% ../nbs/09_experiments.ipynb 40
+# %% ../nbs/09_experiments.ipynb 50
 def _mean_of(runs: list[dict], key: str) -> Optional[float]:
     values = [r[key] for r in runs if r.get(key) is not None]
     return float(np.mean(values)) if values else None
@@ -260,7 +393,7 @@ def _summary_row(task: str, method: str, group: dict, reference: Optional[dict],
     else: row.update(p_value=paired_t_test(a, b)[1], cohens_d=cohens_d_paired(a, b))
     return row
 
-# %% ../nbs/09_experiments.ipynb 41
+# %% ../nbs/09_experiments.ipynb 51
 def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> list[dict]:
     "One row per (task, method) with accuracy statistics, the paired comparison with `reference_method` and costs."
     groups = _group_runs(rows)
@@ -282,7 +415,20 @@ def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> lis
         table += task_rows
     return table
 
-# %% ../nbs/09_experiments.ipynb 47
+# %% ../nbs/09_experiments.ipynb 57
+def label_row(row: dict) -> dict:
+    "A copy of the collected `row` whose method is the label of its run folder, when that folder names an ablation."
+    label = Path(row["folder"]).parent.name
+    if row["method"] is None or not label.startswith(row["method"] + "+"): return dict(row)
+    parse_label(label)  # raises on a folder name that is not a label
+    return {**row, "method": label}
+
+def collect_cells(output_dir) -> list[dict]:
+    "The rows of every run folder under `output_dir`, labelled with their ablation settings."
+    from lora_diffusion.analysis import collect_runs
+    return [label_row(row) for row in collect_runs(output_dir)]
+
+# %% ../nbs/09_experiments.ipynb 60
 COUNT_KEYS = ("trainable_params", "base_params", "trainable_percent", "adapter_mb")  # keys of parameter_counts.json
 
 def parameter_counts(rows: list[dict]) -> dict[str, dict]:
@@ -298,7 +444,7 @@ def parameter_counts(rows: list[dict]) -> dict[str, dict]:
                               "config, or collect them into separate tables.")
     return counts
 
-# %% ../nbs/09_experiments.ipynb 50
+# %% ../nbs/09_experiments.ipynb 63
 DISPLAY_HEADERS = ["Task", "Method", "Seeds", "Failed", "Accuracy (%)", "95% CI (%)", "% of full FT", "p", "p (Bonferroni)",
                    "Cohen's d", "Trainable params", "Trainable (%)", "Adapter (MB)", "s/step", "Peak memory (MB)"]
 
@@ -319,7 +465,7 @@ def display_cells(row: dict) -> list[str]:
             _number(row["trainable_params"], ","), _number(row["trainable_percent"], ".3f"), _number(row["adapter_mb"], ".2f"),
             _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f")]
 
-# %% ../nbs/09_experiments.ipynb 54
+# %% ../nbs/09_experiments.ipynb 67
 def table_caption(table: list[dict]) -> str:
     "One sentence saying what the numbers of the table are."
     reference = table[0]["reference_method"] if table else "the reference method"
@@ -328,7 +474,7 @@ def table_caption(table: list[dict]) -> str:
             "p (Bonferroni) is adjusted over the methods compared within a task. % of full FT divides a method's mean "
             "accuracy by full_ft's on the same task.")
 
-# %% ../nbs/09_experiments.ipynb 55
+# %% ../nbs/09_experiments.ipynb 68
 def table_to_csv(table: list[dict]) -> str:
     "The table as CSV with the columns of `TABLE_COLUMNS`, floats at full precision and empty cells for None."
     buffer = io.StringIO()
@@ -337,7 +483,7 @@ def table_to_csv(table: list[dict]) -> str:
     for row in table: writer.writerow({k: "" if row[k] is None else row[k] for k in TABLE_COLUMNS})
     return buffer.getvalue()
 
-# %% ../nbs/09_experiments.ipynb 57
+# %% ../nbs/09_experiments.ipynb 70
 def table_to_markdown(table: list[dict]) -> str:
     "The table as a Markdown pipe table, after a one-line caption."
     right_aligned = [":---", ":---"] + ["---:"] * (len(DISPLAY_HEADERS) - 2)
@@ -346,7 +492,7 @@ def table_to_markdown(table: list[dict]) -> str:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in display_cells(row)) + " |")
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 60
+# %% ../nbs/09_experiments.ipynb 73
 LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -355,7 +501,7 @@ def latex_escape(text: str) -> str:
     escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
     return escaped.replace("±", r"$\pm$").replace("–", "--")
 
-# %% ../nbs/09_experiments.ipynb 62
+# %% ../nbs/09_experiments.ipynb 75
 def table_to_latex(table: list[dict]) -> str:
     "The table as a LaTeX tabular, with the caption as a comment above it."
     columns = "ll" + "r" * (len(DISPLAY_HEADERS) - 2)
@@ -365,7 +511,7 @@ def table_to_latex(table: list[dict]) -> str:
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 65
+# %% ../nbs/09_experiments.ipynb 78
 def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     "Save accuracy (%) against trainable share (%, log axis) as a PNG, one labelled point per row."
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on first use: matplotlib is slow to import
@@ -393,7 +539,7 @@ def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     tmp.replace(path)
     return path
 
-# %% ../nbs/09_experiments.ipynb 67
+# %% ../nbs/09_experiments.ipynb 80
 def _cli_value(value) -> str:
     "`value` as `parse_overrides` reads it back."
     if isinstance(value, bool): return "true" if value else "false"
@@ -404,14 +550,17 @@ def _cli_value(value) -> str:
 def rerun_command(row: dict, config_file: Optional[str] = None, overrides: Optional[dict] = None) -> Optional[str]:
     "A lora-diffusion-train command line that retrains the cell of `row`; None when its cell is unknown."
     if None in (row["task"], row["method"], row["seed"]): return None
-    args = ["lora-diffusion-train", "--task", row["task"], "--method", row["method"], "--seed", str(row["seed"]),
+    method, rank_config, num_modules = parse_label(row["method"])
+    args = ["lora-diffusion-train", "--task", row["task"], "--method", method, "--seed", str(row["seed"]),
             "--output_dir", str(Path(row["folder"]).resolve()), "--training.overwrite_output_dir", "true"]
     if config_file: args += ["--config", _config_reference(config_file)]
+    for key, value in GridCell(row["task"], method, row["seed"], rank_config, num_modules).lora_overrides().items():
+        args += [f"--lora.{key}", str(value)]
     for section, values in (overrides or {}).items():
         for key, value in values.items(): args += [f"--{section}.{key}", _cli_value(value)]
     return shlex.join(args)
 
-# %% ../nbs/09_experiments.ipynb 69
+# %% ../nbs/09_experiments.ipynb 82
 def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overrides: Optional[dict] = None) -> str:
     "A Markdown list of the failed run folders, each with its reason and a rerun command."
     failed = [r for r in rows if r["status"] != "ok"]
@@ -428,7 +577,7 @@ def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overr
         else: lines += ["No rerun command: the folder has no config.yaml and its path is not TASK/METHOD/seed_SEED.", ""]
     return "\n".join(lines)
 
-# %% ../nbs/09_experiments.ipynb 72
+# %% ../nbs/09_experiments.ipynb 85
 def read_grid_file(output_dir) -> dict:
     "The grid record of `output_dir/grid.json`, or an empty dict when there is none."
     path = Path(output_dir) / GRID_FILE
@@ -437,7 +586,7 @@ def read_grid_file(output_dir) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ConfigError(f"{path} is not valid JSON ({e}); delete it, or pass the config file and overrides again.") from None
 
-# %% ../nbs/09_experiments.ipynb 73
+# %% ../nbs/09_experiments.ipynb 86
 def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: Optional[str] = None,
                  overrides: Optional[dict] = None) -> dict[str, Path]:
     "Write the tables, the figure, parameter_counts.json and failures.md into `output_dir`; return their paths by name."
@@ -460,7 +609,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     log.info("wrote %s to %s", ", ".join(paths), output_dir)
     return paths
 
-# %% ../nbs/09_experiments.ipynb 78
+# %% ../nbs/09_experiments.ipynb 91
 def _read_json_file(path: Path):
     if not path.is_file(): raise ConfigError(f"file not found: {path}. Write it with lora-diffusion-experiments first.")
     try: return json.loads(path.read_text(encoding="utf-8"))
@@ -470,7 +619,7 @@ def _parse_number(text: str, tp: type):
     try: return tp(text)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/09_experiments.ipynb 79
+# %% ../nbs/09_experiments.ipynb 92
 VERIFIED = {"trainable_params": "d", "trainable_percent": ".3f", "adapter_mb": ".2f"}  # column -> precision compared
 
 def verify_tables(table_csv, counts_json) -> list[str]:
