@@ -70,10 +70,9 @@ def evaluate_cli(argv: Optional[list] = None) -> int:
     args, rest = _evaluate_parser().parse_known_args(argv)
     overrides = parse_overrides(rest)
     setup_logging()
-    from lora_diffusion.evaluation import evaluate_checkpoint
+    from lora_diffusion.evaluation import evaluate_checkpoint, format_scores
     m = evaluate_checkpoint(args.checkpoint, args.task, args.split, args.output_file, overrides)
-    log.info("%s %s: decoded_accuracy %.4f  macro_f1 %.4f  invalid_rate %.4f  (%d examples)",
-             m["task"], m["split"], m["decoded_accuracy"], m["macro_f1"], m["invalid_rate"], m["num_examples"])
+    log.info("%s %s: %s  (%d examples)", m["task"], m["split"], format_scores(m), m["num_examples"])
     return 0
 
 def evaluate_main(): sys.exit(run_cli(evaluate_cli))

@@ -102,6 +102,7 @@ class DataConfig:
     data_root: Optional[str] = None  # folder that relative local_files resolve against after the package's data folder; null: $LORA_DIFFUSION_DATA
     subset_size: Optional[int] = None  # train on a seeded sample of this many examples
     eval_subset_size: Optional[int] = 256  # examples decoded at periodic evaluations; the final one decodes the whole split
+    eval_max_examples: Optional[int] = None  # final and checkpoint evaluations decode a seeded sample of this many; null: all
     shuffle_labels: bool = False  # control run: permute the training labels (seeded), so scores should fall to chance
     num_workers: int = 0  # DataLoader worker processes
     pin_memory: bool = False  # pin host memory for faster copies to the GPU
@@ -144,7 +145,7 @@ class MethodConfig:
     prefix_length: int = 32  # prefix_tuning: key/value vectors prepended in every attention layer
     prefix_projection: bool = False  # prefix_tuning: produce the prefixes with a reparameterization MLP
     prefix_hidden_dim: int = 512  # prefix_tuning: width of that MLP
-    prefix_init: Literal["tokens", "random"] = "tokens"  # prefix_tuning: start from the keys and values of real tokens, or N(0, 0.02^2)
+    prefix_init: Literal["random", "tokens"] = "random"  # prefix_tuning: N(0, 0.02^2), or the base's keys and values for common words
     adapter_dim: int = 256  # adapters: bottleneck width of each Houlsby adapter
     reft_rank: int = 8  # loreft: rank r of the intervention subspace
     reft_layers: Optional[list] = None  # loreft: indices of the layers whose outputs are edited; null for all

@@ -205,6 +205,12 @@ def check_task_config(task: TaskConfig):
         if task.max_target_length < 2:
             raise DataError(f"task {task.name}: max_target_length={task.max_target_length} is too small: a {task.type} "
                             "target needs at least one token and the EOS.")
+    from lora_diffusion.metrics import METRIC_REGISTRY, check_metric_names
+    if task.type != "classification" and not task.metrics:
+        raise DataError(f"task {task.name}: task.metrics is empty; name the metrics that score it ({', '.join(METRIC_REGISTRY)}).")
+    try:
+        if task.metrics: check_metric_names(list(task.metrics))
+    except ValueError as e: raise DataError(f"task {task.name}: {e}") from None
     get_loader(task)  # an unregistered loader name fails here, before any data is read
 
 # %% ../nbs/05_data.ipynb 32

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
+import re
+from collections import Counter
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -17,76 +19,112 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .config import Config, ConfigError, read_config
-from .data import TaskData, load_split
-from .diffusion import ancestral_sample, forward_noise, get_schedule, sample_time
-from .metrics import classification_scores, match_verbalizer
+from .data import TaskData, decode_target, eos_token_id, load_split, take_subset
+from .diffusion import forward_noise, get_schedule, sample_time
+from .metrics import classification_scores, compute_metrics, match_verbalizer
+from .sampling import extract_answers, sample, sampler_steps
 from .baselines import AdaptedDenoiser
 from .trajectory_lora import LoRADiffusionModel
 
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'decode_batch', 'teacher_forced_hits', 'evaluate_model', 'write_predictions', 'write_metrics',
-           'evaluate_checkpoint']
+__all__ = ['log', 'is_generation', 'decode_batch', 'teacher_forced_hits', 'format_scores', 'score_texts', 'evaluate_model',
+           'write_predictions', 'write_metrics', 'first_sentence', 'trivial_predictions', 'evaluate_checkpoint']
 
 # %% ../nbs/08_evaluation.ipynb 6
+def is_generation(cfg: Config) -> bool:
+    "Whether the task's answer is free text (EOS policy on, scored by its metrics) rather than a verbalizer word."
+    return cfg.task.type != "classification"
+
 @torch.no_grad()
 def decode_batch(model: LoRADiffusionModel | AdaptedDenoiser, batch: dict, cfg: Config, generator: torch.Generator,
                  return_trace: bool = False):
-    "Sample the target slots of `batch`; return the sampler output."
+    "Sample the target slots of `batch` with `cfg.sampling`; return the sampler output."
     model.eval()
     cache = {}  # per-row hidden states, reused while a row's x_t is unchanged (time-agnostic bases only)
     denoise = lambda xt, t, positions: model.logits_at(xt, t, positions, batch, cache)
-    return ancestral_sample(denoise, batch["input_ids"], batch["target_mask"], get_schedule(cfg.diffusion.schedule),
-                            cfg.diffusion.num_steps, model.base.mask_token_id, generator, return_trace)
+    tok = model.base.tokenizer
+    eos, pad = (eos_token_id(tok), tok.pad_token_id) if is_generation(cfg) else (None, None)
+    return sample(denoise, batch["input_ids"], batch["target_mask"], cfg.sampling, get_schedule(cfg.diffusion.schedule),
+                  sampler_steps(cfg), model.base.mask_token_id, eos, pad, generator, return_trace)
 
 # %% ../nbs/08_evaluation.ipynb 8
 @torch.no_grad()
 def teacher_forced_hits(model: LoRADiffusionModel | AdaptedDenoiser, batch: dict, cfg: Config, generator: torch.Generator) -> tuple[int, int]:
-    "Correct argmax predictions and scored positions for one batch noised by the forward process."
+    "Correct argmax predictions and scored content positions for one batch noised by the forward process."
     x0, target_mask = batch["input_ids"], batch["target_mask"]
+    content = batch.get("content_mask", target_mask)
     t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator).to(x0.device)
     noised = forward_noise(x0, target_mask, t, get_schedule(cfg.diffusion.schedule), "mask", model.base.mask_token_id,
                            generator=generator)
-    if not noised.noise_mask.any(): return 0, 0
-    logits = model.logits_at(noised.xt, t, noised.noise_mask, batch)
-    return int((logits.argmax(-1) == x0[noised.noise_mask]).sum()), int(noised.noise_mask.sum())
+    scored = noised.noise_mask & content  # (B, L): the [PAD] fill is never scored as content
+    if not scored.any(): return 0, 0
+    logits = model.logits_at(noised.xt, t, scored, batch)
+    return int((logits.argmax(-1) == x0[scored]).sum()), int(scored.sum())
 
 # %% ../nbs/08_evaluation.ipynb 10
+def _decoded_texts(out, batch: dict, cfg: Config, tok) -> tuple[list[str], int]:
+    "The answer text of each row and the number of answer tokens generated."
+    if not is_generation(cfg):
+        return [tok.decode(row[mask].tolist()) for row, mask in zip(out.tokens, batch["target_mask"])], int(batch["target_mask"].sum())
+    answers = extract_answers(out.tokens, batch["target_mask"], eos_token_id(tok), tok.pad_token_id)
+    return [decode_target(ids, tok) for ids in answers], sum(len(ids) for ids in answers)
+
+def format_scores(metrics: dict) -> str:
+    "The headline scores of `metrics` for a log line: accuracy, macro-F1 and invalid rate, or the task's metrics."
+    from lora_diffusion.metrics import METRIC_REGISTRY
+    if metrics.get("task_type", "classification") == "classification": keys = ["decoded_accuracy", "macro_f1", "invalid_rate"]
+    else: keys = [k for k in metrics if k in METRIC_REGISTRY]
+    return "  ".join(f"{k} {metrics[k]:.4f}" for k in keys)
+
+def score_texts(cfg: Config, texts: list[str], references: list[list[str]], labels: Optional[list[int]] = None):
+    "Scores of generated `texts` and, for classification, the class each text names (-1 when it names none)."
+    if is_generation(cfg): return compute_metrics(cfg.task.metrics, texts, references), None
+    predicted = match_verbalizer(texts, cfg.task.verbalizer)
+    return classification_scores(predicted, labels, len(cfg.task.verbalizer)), predicted
+
 def evaluate_model(model: LoRADiffusionModel | AdaptedDenoiser, data: TaskData, cfg: Config, split: str = "validation",
                    predictions_file: Optional[Path] = None, seed: Optional[int] = None) -> dict:
     "Decode every example of `data`, score it and optionally write one JSON line per prediction."
     device = next(model.parameters()).device
     seed = cfg.training.seed if seed is None else seed
     sample_gen, noise_gen = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed + 2)
-    tok, texts, labels, nfe, hits, scored = model.base.tokenizer, [], [], [], 0, 0
+    tok, texts, indices, nfe, hits, scored, generated = model.base.tokenizer, [], [], [], 0, 0, 0
     start = time.perf_counter()
     for batch in tqdm(data.loader(cfg.training.eval_batch_size, shuffle=False), desc="decode", leave=False, disable=None):
         batch = {k: v.to(device) for k, v in batch.items()}
         out = decode_batch(model, batch, cfg, sample_gen)
         nfe.append(out.nfe)
-        for row, mask in zip(out.tokens, batch["target_mask"]): texts.append(tok.decode(row[mask].tolist()))
-        labels += batch["labels"].tolist()
+        batch_texts, tokens = _decoded_texts(out, batch, cfg, tok)
+        texts += batch_texts; generated += tokens
+        indices += batch["index"].tolist()
         h, n = teacher_forced_hits(model, batch, cfg, noise_gen)
         hits, scored = hits + h, scored + n
     seconds = time.perf_counter() - start
-    predictions = match_verbalizer(texts, cfg.task.verbalizer)
-    scores = classification_scores(predictions, labels, len(cfg.task.verbalizer))
-    if predictions_file is not None: write_predictions(predictions_file, data, texts, predictions, labels)
-    return {"task": cfg.task.name, "method": cfg.method.name, "split": split, "num_examples": len(labels), **scores,
-            "token_accuracy": hits / max(scored, 1), "token_accuracy_positions": scored,
-            "nfe_mean": sum(nfe) / len(nfe), "decode_seconds": seconds, "examples_per_s": len(labels) / seconds}
+    references = [data.references[i] for i in indices]
+    labels = None if is_generation(cfg) else [data.examples[i].label for i in indices]
+    scores, predicted = score_texts(cfg, texts, references, labels)
+    if predictions_file is not None:
+        write_predictions(predictions_file, [data.ids[i] for i in indices], texts, references, predicted)
+    return {"task": cfg.task.name, "task_type": cfg.task.type, "method": cfg.method.name, "split": split,
+            "num_examples": len(texts), **scores, "token_accuracy": hits / max(scored, 1), "token_accuracy_positions": scored,
+            "sampler": cfg.sampling.strategy, "sampler_steps": sampler_steps(cfg), "nfe_mean": sum(nfe) / len(nfe),
+            "generated_tokens": generated, "decode_seconds": seconds, "examples_per_s": len(texts) / seconds,
+            "tokens_per_s": generated / seconds}
 
 # %% ../nbs/08_evaluation.ipynb 11
-def write_predictions(path, data: TaskData, texts: list[str], predictions: list[int], labels: list[int]):
-    "One JSON line per example: index, generated text, predicted class (-1 invalid) and reference."
+def write_predictions(path, ids: list[str], texts: list[str], references: list[list[str]],
+                      predicted_labels: Optional[list[int]] = None):
+    "One JSON line per example: its id, the generated text, the references and (classification) the predicted class."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".tmp")
     with tmp.open("w", encoding="utf-8") as f:
-        for i, (text, pred, label) in enumerate(zip(texts, predictions, labels)):
-            f.write(json.dumps({"index": i, "prediction": text, "predicted_label": pred, "label": label,
-                                "reference": data.task.verbalizer[label]}) + "\n")
+        for k, (example_id, text, refs) in enumerate(zip(ids, texts, references)):
+            record = {"id": example_id, "prediction": text, "references": refs}
+            if predicted_labels is not None: record["predicted_label"] = predicted_labels[k]  # -1: not a class word
+            f.write(json.dumps(record, ensure_ascii=False) + "\n")
     tmp.replace(path)
 
 def write_metrics(metrics: dict, path) -> Path:
@@ -100,6 +138,30 @@ def write_metrics(metrics: dict, path) -> Path:
     return path
 
 # %% ../nbs/08_evaluation.ipynb 13
+def first_sentence(text: str) -> str:
+    "The text up to and including the first sentence end (., ! or ? followed by a space), or to the first line break."
+    text = text.strip().split("\n")[0]
+    match = re.search(r"[.!?](?=\s)", text)
+    return text[: match.end()] if match else text
+
+def trivial_predictions(cfg: Config, train_rows: list[dict], eval_rows: list[dict]) -> tuple[str, list[str]]:
+    "The name and the predictions of the trivial baseline of `cfg.task` for `eval_rows`."
+    task = cfg.task
+    first_input = task.input_columns[-1] if task.input_columns else None
+    if task.type == "classification":
+        majority = Counter(r[task.label_column] for r in train_rows).most_common(1)[0][0]
+        return "majority class", [task.verbalizer[majority]] * len(eval_rows)
+    if task.type == "summarization": return "lead-1", [first_sentence(r[first_input]) for r in eval_rows]
+    if task.type == "translation": return "source copied", [str(r[first_input]) for r in eval_rows]
+    if task.type == "qa" and "context" in task.input_columns:
+        return "first sentence of the context", [first_sentence(r["context"]) for r in eval_rows]
+    if task.type in ("qa", "reasoning"):
+        if not train_rows: raise ValueError(f"task {task.name}: the most-frequent-answer baseline needs training rows.")
+        answer = Counter(r["references"][0] for r in train_rows if r.get("references")).most_common(1)[0][0]
+        return "most frequent training answer", [answer] * len(eval_rows)
+    return "input copied", [" ".join(str(r[c]) for c in task.input_columns) for r in eval_rows]
+
+# %% ../nbs/08_evaluation.ipynb 16
 def evaluate_checkpoint(checkpoint: str, task: Optional[str] = None, split: Optional[str] = None,
                         output_file: Optional[str] = None, overrides: Optional[dict] = None) -> dict:
     "Score the checkpoint in folder `checkpoint` on `split` and write the metrics to `output_file`."
@@ -114,7 +176,7 @@ def evaluate_checkpoint(checkpoint: str, task: Optional[str] = None, split: Opti
     if task and task != cfg.task.name:
         raise ConfigError(f"--task {task} does not match the checkpoint, which was trained on {cfg.task.name}.")
     split = split or cfg.task.eval_split
-    rows = load_split(cfg.task, cfg.data, split)
+    rows = take_subset(load_split(cfg.task, cfg.data, split), cfg.data.eval_max_examples, cfg.training.seed)
     model = load_adapter(build_model(cfg), folder).to(resolve_device(cfg.training.device))
     data = TaskData(cfg.task, rows, model.base.tokenizer)
     out = Path(output_file) if output_file else folder / f"metrics_{split}.json"
