@@ -6,13 +6,18 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
+import copy
+import functools
 import json
 import logging
 import math
 import os
 import random
+import re
 import shutil
+import signal
+import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,23 +25,30 @@ from typing import Optional
 
 import numpy as np
 import torch
+import torch.distributed as dist
+from torch import nn
+from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
 from . import __version__
-from .backbones import load_backbone
-from .config import Config, ConfigError, config_to_dict, save_config
-from .data import TaskData, load_split, shuffle_labels, take_subset
+from .backbones import HFMaskedLM, load_backbone
+from .config import Config, ConfigError, config_to_dict, read_config, save_config
+from .data import TaskData, collate, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
-from .metrics import file_mb, peak_memory_mb
+from .metrics import classification_scores, file_mb, peak_memory_mb
 from .baselines import BASELINES, AdaptedDenoiser, build_baseline
 from .trajectory_lora import LoRADiffusionModel
 
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'METHODS', 'Model', 'ADAPTER_FILE', 'resolve_device', 'autocast_dtype', 'autocast', 'seed_everything',
-           'lr_factor', 'build_model', 'trainable_summary', 'denoising_loss', 'save_checkpoint', 'load_adapter',
-           'check_output_dir', 'Trainer', 'train']
+__all__ = ['log', 'METHODS', 'Model', 'ADAPTER_FILE', 'STATE_FILE', 'TRAINING_STATE_FILE', 'CHECKPOINT_FILES',
+           'PREEMPTED_EXIT_CODE', 'PREEMPTION_SIGNALS', 'RUN_FILES', 'RESUMABLE_CHANGES', 'resolve_device',
+           'autocast_dtype', 'autocast', 'seed_everything', 'lr_factor', 'build_model', 'trainable_summary',
+           'denoising_loss', 'save_checkpoint', 'load_adapter', 'is_complete_checkpoint', 'list_checkpoints',
+           'remove_partial_checkpoints', 'write_checkpoint', 'prune_checkpoints', 'rng_state', 'set_rng_state',
+           'epoch_order', 'init_distributed', 'shard', 'DistributedLoss', 'checkpointed_layers', 'TrainingPreempted',
+           'preemption_signals', 'check_output_dir', 'find_resume_checkpoint', 'check_resumable', 'Trainer', 'train']
 
 # %% ../nbs/07_training.ipynb 6
 def resolve_device(name: str) -> torch.device:
@@ -97,24 +109,36 @@ def trainable_summary(model: Model) -> dict:
             "trainable_percent": 100 * trainable / model.base_params, "parameter_breakdown": breakdown}
 
 # %% ../nbs/07_training.ipynb 16
-def denoising_loss(model: Model, batch: dict, cfg: Config, generator: torch.Generator) -> tuple[torch.Tensor, dict]:
+def denoising_loss(model: Model, batch: dict, cfg: Config, generator: torch.Generator,
+                   rows: slice = slice(None),  # rows of the batch this process computes (all of them in one process)
+                   world_size: int = 1,  # W, processes that share the batch
+                   ) -> tuple[torch.Tensor, dict]:
     "Denoising loss at the noised target positions plus the method's regularizers."
     x0, target_mask = batch["input_ids"], batch["target_mask"]
+    device = x0.device
     schedule = get_schedule(cfg.diffusion.schedule)
-    t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator).to(x0.device)  # (B,)
-    noised = forward_noise(x0, target_mask, t, schedule, cfg.diffusion.forward_type, model.base.mask_token_id,
+    t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator)  # (B,) on the CPU, like the noise
+    noised = forward_noise(x0.cpu(), target_mask.cpu(), t, schedule, cfg.diffusion.forward_type, model.base.mask_token_id,
                            len(model.base.tokenizer), generator)
-    logits = model.logits_at(noised.xt, t, noised.loss_mask, batch)  # (N, V)
+    local = {k: v[rows] for k, v in batch.items()}  # (B_r, L) this process's share
+    t_r, loss_mask = t[rows].to(device), noised.loss_mask[rows].to(device)
+    logits = model.logits_at(noised.xt[rows].to(device), t_r, loss_mask, local)  # (N_r, V)
     weights = None
     if cfg.diffusion.elbo_weighting:
-        row_of = noised.loss_mask.nonzero()[:, 0]
-        weights = schedule.loss_weight(t)[row_of]
-    denoise = diffusion_loss(logits, x0[noised.loss_mask], weights, int(target_mask.sum()))
+        row_of = loss_mask.nonzero()[:, 0]
+        weights = schedule.loss_weight(t_r)[row_of]
+    denoise = diffusion_loss(logits, local["input_ids"][loss_mask], weights, int(target_mask.sum()) / world_size)
+    if world_size > 1 and weights is None:
+        # the plain loss is a mean over this process's N_r positions; N_r * W / N turns it into a share of the global mean
+        denoise = denoise * (int(loss_mask.sum()) * world_size / max(int(noised.loss_mask.sum()), 1))
     penalty, values = model.regularization(cfg.lora)
-    return denoise + penalty.to(denoise.device), {"denoise": denoise.item(), **values, "loss_positions": int(noised.loss_mask.sum())}
+    return denoise + penalty.to(denoise.device), {"denoise": denoise.item(), **values, "loss_positions": int(loss_mask.sum())}
 
 # %% ../nbs/07_training.ipynb 18
 ADAPTER_FILE = "adapter.safetensors"
+STATE_FILE = "trainer_state.json"  # step, data position, timing and log history
+TRAINING_STATE_FILE = "training_state.pt"  # optimizer, scheduler, gradient scaler and random states
+CHECKPOINT_FILES = (ADAPTER_FILE, "config.yaml", STATE_FILE, TRAINING_STATE_FILE)
 
 def _atomic_write_text(path: Path, text: str):
     tmp = path.with_name(path.name + ".tmp")
@@ -129,7 +153,7 @@ def save_checkpoint(model: Model, cfg: Config, folder, state: dict) -> Path:
     save_file(tensors, folder / (ADAPTER_FILE + ".tmp"), metadata={"lora_diffusion_version": __version__})
     (folder / (ADAPTER_FILE + ".tmp")).replace(folder / ADAPTER_FILE)
     save_config(cfg, folder / "config.yaml")
-    _atomic_write_text(folder / "trainer_state.json", json.dumps(state, indent=2))
+    _atomic_write_text(folder / STATE_FILE, json.dumps(state, indent=2))
     return folder
 
 def load_adapter(model: Model, folder) -> Model:
@@ -141,23 +165,203 @@ def load_adapter(model: Model, folder) -> Model:
     except (RuntimeError, ValueError) as e: raise ConfigError(f"{path} does not match the config beside it: {e}") from None
     return model
 
+# %% ../nbs/07_training.ipynb 19
+_CHECKPOINT_NAME = re.compile(r"step_(\d+)")
+
+def is_complete_checkpoint(folder) -> bool:
+    "Whether `folder` holds every file that resuming needs."
+    return all((Path(folder) / name).is_file() for name in CHECKPOINT_FILES)
+
+def list_checkpoints(folder) -> list[tuple[int, Path]]:
+    "Complete numbered checkpoints under `folder` as (step, path), oldest first."
+    folder = Path(folder)
+    if not folder.is_dir(): return []
+    found = [(int(m.group(1)), p) for p in folder.iterdir() if (m := _CHECKPOINT_NAME.fullmatch(p.name))]
+    return sorted((step, p) for step, p in found if is_complete_checkpoint(p))
+
+def remove_partial_checkpoints(folder) -> list[Path]:
+    "Delete the temporary folders that interrupted saves or deletions left under `folder`; return their paths."
+    folder = Path(folder)
+    partial = sorted(folder.glob(".step_*.tmp*")) if folder.is_dir() else []
+    for p in partial: shutil.rmtree(p, ignore_errors=True)
+    return partial
+
+def _fsync(path: Path):
+    fd = os.open(path, os.O_RDONLY)
+    try: os.fsync(fd)
+    finally: os.close(fd)
+
+def _discard(folder: Path):
+    "Rename `folder` to a temporary name, then delete it, so it never lingers half-deleted under its own name."
+    doomed = folder.with_name(f".{folder.name}.tmp-delete-{os.getpid()}")
+    os.rename(folder, doomed)
+    shutil.rmtree(doomed)
+
 # %% ../nbs/07_training.ipynb 20
+def write_checkpoint(folder, step: int, write_files) -> Path:
+    "Call `write_files(tmp)` on a temporary folder, then rename it to `folder/step_NNNNNNN`; return the checkpoint."
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    final = folder / f"step_{step:07d}"
+    tmp = folder / f".{final.name}.tmp-{os.getpid()}"
+    if tmp.exists(): shutil.rmtree(tmp)
+    tmp.mkdir()
+    write_files(tmp)
+    for f in tmp.iterdir(): _fsync(f)  # the data must be on disk before the rename that publishes it
+    if final.exists(): _discard(final)  # the same step saved by an earlier attempt
+    os.rename(tmp, final)
+    _fsync(folder)  # and the rename itself
+    return final
+
+def prune_checkpoints(folder, keep: Optional[int]) -> list[Path]:
+    "Delete the oldest complete checkpoints under `folder` beyond the newest `keep`; return their paths."
+    if keep is None: return []
+    old = [p for _, p in list_checkpoints(folder)[:-keep]]
+    for p in old: _discard(p)
+    return old
+
+# %% ../nbs/07_training.ipynb 24
+def rng_state() -> dict:
+    "The global random states: Python, NumPy, torch on the CPU and on every visible GPU."
+    kind, key, pos, has_gauss, cached = np.random.get_state()
+    state = {"python": random.getstate(), "numpy": (kind, torch.from_numpy(key.astype(np.int64)), pos, has_gauss, cached),
+             "torch": torch.get_rng_state()}
+    if torch.cuda.is_available(): state["cuda"] = torch.cuda.get_rng_state_all()
+    return state
+
+def set_rng_state(state: dict):
+    "Restore the global random states captured by `rng_state`."
+    version, internal, gauss = state["python"]
+    random.setstate((version, tuple(internal), gauss))
+    kind, key, pos, has_gauss, cached = state["numpy"]
+    np.random.set_state((kind, key.numpy().astype(np.uint32), pos, has_gauss, cached))
+    torch.set_rng_state(state["torch"])
+    if "cuda" in state and torch.cuda.is_available(): torch.cuda.set_rng_state_all(state["cuda"])
+
+# %% ../nbs/07_training.ipynb 27
+def epoch_order(n: int, batch_size: int, seed: int) -> list[list[int]]:
+    "Index batches of one epoch of `n` examples, in the order of a DataLoader shuffled with generator seed `seed`."
+    generator = torch.Generator().manual_seed(seed)
+    torch.empty((), dtype=torch.int64).random_(generator=generator)  # the DataLoader iterator's base seed draw
+    sampler = torch.utils.data.RandomSampler(range(n), generator=generator)
+    return list(torch.utils.data.BatchSampler(sampler, batch_size, drop_last=False))
+
+# %% ../nbs/07_training.ipynb 30
+def init_distributed(device: str = "auto") -> tuple[int, int]:
+    "Join the process group that torchrun describes in the environment, if any; return (rank, world size)."
+    if dist.is_available() and dist.is_initialized(): return dist.get_rank(), dist.get_world_size()
+    if int(os.environ.get("WORLD_SIZE", "1")) <= 1: return 0, 1
+    use_cuda = device != "cpu" and torch.cuda.is_available()
+    if use_cuda: torch.cuda.set_device(int(os.environ.get("LOCAL_RANK", "0")))
+    dist.init_process_group("nccl" if use_cuda else "gloo")
+    return dist.get_rank(), dist.get_world_size()
+
+def shard(n: int, rank: int, world_size: int) -> slice:
+    "Rows of a batch of `n` that process `rank` of `world_size` computes: contiguous, sizes differing by at most 1."
+    return slice(n * rank // world_size, n * (rank + 1) // world_size)
+
+class DistributedLoss(nn.Module):
+    "`denoising_loss` as a module `forward`, so that DistributedDataParallel can average its gradients."
+    def __init__(self, model: Model, cfg: Config):
+        super().__init__()
+        self.model, self.cfg = model, cfg
+
+    def forward(self, batch: dict, generator: torch.Generator, rows: slice, world_size: int):
+        return denoising_loss(self.model, batch, self.cfg, generator, rows, world_size)
+
+# %% ../nbs/07_training.ipynb 33
+def checkpointed_layers(model: Model) -> list[nn.Module]:
+    "Turn on gradient checkpointing in the base of `model`; return the modules whose training flag activates it."
+    base = model.base
+    if isinstance(base, HFMaskedLM):
+        base.model.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        return [m for m in base.model.modules() if getattr(m, "gradient_checkpointing", False) is True]
+    base.cfg.gradient_checkpointing = True  # the built-in transformer checks its own flag and training mode
+    return [base]
+
+# %% ../nbs/07_training.ipynb 35
+PREEMPTED_EXIT_CODE = 75  # EX_TEMPFAIL: the job should be run again, and will resume
+
+class TrainingPreempted(Exception):
+    "Training stopped on SIGTERM or SIGUSR1 after writing a checkpoint; run the same command again to resume."
+    def __init__(self, step: int, checkpoint: Path, signal_name: str):
+        super().__init__(f"stopped by {signal_name} at step {step}; checkpoint {checkpoint}")
+        self.step, self.checkpoint, self.signal_name = step, checkpoint, signal_name
+
+class _InterruptEvaluation(Exception):
+    "Raised by the signal handler while the final evaluation may be abandoned."
+
+PREEMPTION_SIGNALS = (signal.SIGTERM, signal.SIGUSR1)
+
+@contextlib.contextmanager
+def preemption_signals(trainer):
+    "Within the block, SIGTERM and SIGUSR1 set `trainer.stop_signal` instead of killing the process."
+    if threading.current_thread() is not threading.main_thread():  # Python delivers signals to the main thread only
+        yield; return
+    def handler(signum, frame):
+        trainer.stop_signal = trainer.stop_signal or signal.Signals(signum).name
+        if trainer.interruptible: raise _InterruptEvaluation()
+    previous = {s: signal.signal(s, handler) for s in PREEMPTION_SIGNALS}
+    try: yield
+    finally:
+        for s, h in previous.items(): signal.signal(s, h)
+
+# %% ../nbs/07_training.ipynb 37
+RUN_FILES = ("metrics.json", "predictions.jsonl", ADAPTER_FILE, STATE_FILE, "train_log.jsonl", "checkpoints")
+RESUMABLE_CHANGES = {"training.output_dir", "training.resume", "training.overwrite_output_dir", "training.device",
+                     "training.eval_batch_size", "training.log_frequency", "training.save_frequency",
+                     "training.save_total_limit", "data.num_workers", "data.pin_memory"}
+
 def check_output_dir(path: Path, overwrite: bool):
     "Reject an output folder that already contains a run, unless overwriting is allowed."
-    markers = ["metrics.json", ADAPTER_FILE, "checkpoints"]
-    found = [m for m in markers if (path / m).exists()]
+    found = [m for m in ("metrics.json", ADAPTER_FILE) if (path / m).exists()]
+    if any(_CHECKPOINT_NAME.fullmatch(p.name) for p in (path / "checkpoints").glob("step_*")): found.append("checkpoints")
     if found and not overwrite:
         raise ConfigError(f"training.output_dir={str(path)!r} already contains a run ({', '.join(found)}); choose another "
                           "--output_dir or pass --training.overwrite_output_dir true.")
 
-# %% ../nbs/07_training.ipynb 21
+def find_resume_checkpoint(out: Path, resume: str) -> Optional[Path]:
+    "The checkpoint that `training.resume` selects for output folder `out`, or None to start afresh."
+    if resume == "never": return None
+    if resume == "auto":
+        if (out / "metrics.json").exists(): return None
+        found = list_checkpoints(out / "checkpoints")
+        return found[-1][1] if found else None
+    path = Path(resume)
+    if not is_complete_checkpoint(path):
+        raise ConfigError(f"training.resume={resume!r} is not a complete checkpoint (it needs {', '.join(CHECKPOINT_FILES)}); "
+                          "pass auto, never or one of the checkpoints/step_* folders of a run.")
+    return path
+
+# %% ../nbs/07_training.ipynb 38
+def _flat(tree: dict) -> dict:
+    return {f"{section}.{key}": value for section, values in tree.items() for key, value in values.items()}
+
+def check_resumable(saved: Config, cfg: Config, folder: Path):
+    "Raise if `cfg` differs from the config `saved` with checkpoint `folder` in a key that changes training."
+    old, new = _flat(config_to_dict(saved)), _flat(config_to_dict(cfg))
+    changed = sorted(k for k in old.keys() | new.keys() if old.get(k) != new.get(k) and k not in RESUMABLE_CHANGES)
+    if changed:
+        shown = ", ".join(f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in changed[:3])
+        raise ConfigError(f"cannot resume from {folder}: the config changed ({shown}). Restore those values, or start "
+                          "afresh with --training.resume never and a new --output_dir.")
+
+# %% ../nbs/07_training.ipynb 40
 class Trainer:
     "Trains the method of `cfg` on its task and writes the run folder."
     def __init__(self, cfg: Config, base=None):
         self.cfg, tr = cfg, cfg.training
         self.out = Path(tr.output_dir)
-        check_output_dir(self.out, tr.overwrite_output_dir)
+        self.resume_from = find_resume_checkpoint(self.out, tr.resume)
+        if self.resume_from is None or (self.out / "metrics.json").exists(): check_output_dir(self.out, tr.overwrite_output_dir)
+        self.rank, self.world_size = init_distributed(tr.device)
+        if self.world_size > tr.batch_size:
+            raise ConfigError(f"training.batch_size={tr.batch_size} is smaller than the {self.world_size} processes; "
+                              "each process needs at least one row of the global batch.")
+        if self.rank > 0: logging.getLogger("lora_diffusion").setLevel(logging.WARNING)  # one process reports progress
         self.device = resolve_device(tr.device)
+        if self.world_size > 1 and self.device.type == "cuda":
+            self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
         seed_everything(tr.seed)
         # data first: a bad data file is reported before the base is loaded
         train_rows = take_subset(load_split(cfg.task, cfg.data, cfg.task.train_split), cfg.data.subset_size, tr.seed)
@@ -171,108 +375,278 @@ class Trainer:
         self.eval_data = TaskData(cfg.task, eval_rows, tok)
         self.eval_subset = TaskData(cfg.task, take_subset(eval_rows, cfg.data.eval_subset_size, tr.seed), tok)
         self.amp_dtype = autocast_dtype(tr.mixed_precision, self.device)
+        self.checkpointed = checkpointed_layers(self.model) if cfg.model.gradient_checkpointing else []
         params = [p for p in self.model.parameters() if p.requires_grad]
         self.optimizer = torch.optim.AdamW(params, lr=tr.learning_rate, weight_decay=tr.weight_decay)
         self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, lambda s: lr_factor(s, tr.warmup_steps, tr.max_steps))
+        self.scaler = torch.amp.GradScaler(self.device.type, enabled=self.amp_dtype == torch.float16)
         self.generator = torch.Generator().manual_seed(tr.seed + 1)  # noise and times, apart from the data order
-        self.step, self.train_seconds, self.history = 0, 0.0, []
+        self.step, self.epoch, self.position, self.train_seconds, self.history, self.window = 0, 0, 0, 0.0, [], []
+        self.stop_signal, self.interruptible, self.log_file = None, False, None
+        self.ddp = None
+        if self.world_size > 1:
+            self.ddp = DistributedDataParallel(DistributedLoss(self.model, cfg), find_unused_parameters=True,  # banks of phases absent from a batch get no gradient
+                                               device_ids=[self.device.index] if self.device.type == "cuda" else None)
+        if self.resume_from is not None: self.load_checkpoint(self.resume_from)
 
-# %% ../nbs/07_training.ipynb 23
+# %% ../nbs/07_training.ipynb 42
 def _batches(self: Trainer):
-    "Endless iterator over training batches on the device."
-    tr = self.cfg.training
-    for epoch in itertools.count():
-        for batch in self.train_data.loader(tr.batch_size, shuffle=True, seed=tr.seed + epoch, data=self.cfg.data):
+    "Endless iterator over global training batches on the device, from the current data position."
+    tr, data = self.cfg.training, self.cfg.data
+    collate_fn = functools.partial(collate, pad_token_id=self.train_data.tokenizer.pad_token_id)
+    while True:
+        order = epoch_order(len(self.train_data), tr.batch_size, tr.seed + self.epoch)
+        loader = torch.utils.data.DataLoader(self.train_data, batch_sampler=order[self.position:], collate_fn=collate_fn,
+                                             num_workers=data.num_workers, pin_memory=data.pin_memory)
+        for batch in loader:
+            self.position += 1
             yield {k: v.to(self.device) for k, v in batch.items()}
+        self.epoch, self.position = self.epoch + 1, 0
 
 Trainer.batches = _batches
 
-# %% ../nbs/07_training.ipynb 24
+# %% ../nbs/07_training.ipynb 43
+def _reduce_stats(self: Trainer, stats: dict) -> dict:
+    "Global values of per-process step statistics: counts are summed, everything else averaged."
+    if self.world_size == 1: return stats
+    keys = sorted(stats)
+    values = torch.tensor([float(stats[k]) for k in keys], dtype=torch.float64)
+    dist.all_reduce(values)
+    return {k: v if k in ("loss_positions", "tokens") else v / self.world_size for k, v in zip(keys, values.tolist())}
+
 def _train_step(self: Trainer, batches) -> dict:
     "One optimizer step over `gradient_accumulation_steps` micro-batches."
     tr = self.cfg.training
     self.model.train()
+    for m in self.checkpointed: m.training = True  # this flag alone: their dropout children stay in eval mode
     self.optimizer.zero_grad(set_to_none=True)
     parts, tokens = [], 0
-    for _ in range(tr.gradient_accumulation_steps):
+    for i in range(tr.gradient_accumulation_steps):
         batch = next(batches)
-        with autocast(self.device, self.amp_dtype):
-            loss, stats = denoising_loss(self.model, batch, self.cfg, self.generator)
-        (loss / tr.gradient_accumulation_steps).backward()
-        parts.append({"loss": loss.item(), **stats}); tokens += int(batch["attention_mask"].sum())
+        rows = shard(batch["input_ids"].shape[0], self.rank, self.world_size)
+        last = i == tr.gradient_accumulation_steps - 1
+        sync = self.ddp.no_sync() if self.ddp is not None and not last else contextlib.nullcontext()  # one all-reduce per step
+        with sync:
+            with autocast(self.device, self.amp_dtype):
+                if self.ddp is None: loss, stats = denoising_loss(self.model, batch, self.cfg, self.generator)
+                else: loss, stats = self.ddp(batch, self.generator, rows, self.world_size)
+            self.scaler.scale(loss / tr.gradient_accumulation_steps).backward()
+        parts.append({"loss": loss.item(), **stats}); tokens += int(batch["attention_mask"][rows].sum())
+    self.scaler.unscale_(self.optimizer)
     params = [p for p in self.model.parameters() if p.requires_grad]
     grad_norm = torch.nn.utils.clip_grad_norm_(params, tr.max_grad_norm) if tr.max_grad_norm > 0 else torch.tensor(0.0)
-    self.optimizer.step()
+    self.scaler.step(self.optimizer)
+    self.scaler.update()
     self.model.after_optimizer_step(self.scheduler.get_last_lr()[0], self.cfg.lora)
     self.scheduler.step(); self.step += 1
     mean = {k: float(np.mean([p[k] for p in parts])) for k in parts[0]}
-    return {**mean, "grad_norm": float(grad_norm), "tokens": tokens}
+    return _reduce_stats(self, {**mean, "grad_norm": float(grad_norm), "tokens": tokens})
 
 Trainer.train_step = _train_step
 
-# %% ../nbs/07_training.ipynb 26
+# %% ../nbs/07_training.ipynb 45
+def _decode_shard(self: Trainer, data: TaskData, split: str) -> dict:
+    "Decode this process's shard of `data` (examples rank, rank + W, ...); return its per-example outputs."
+    from lora_diffusion.evaluation import evaluate_model
+    indices = list(range(self.rank, len(data), self.world_size))
+    part = copy.copy(data)
+    part.rows, part.examples = [data.rows[i] for i in indices], [data.examples[i] for i in indices]
+    with tempfile.TemporaryDirectory() as tmp:  # evaluate_model reports per-example outputs through its predictions file
+        scores = evaluate_model(self.model, part, self.cfg, split, predictions_file=Path(tmp) / "part.jsonl")
+        lines = [json.loads(line) for line in (Path(tmp) / "part.jsonl").read_text().splitlines()]
+    return {"indices": indices, "texts": [r["prediction"] for r in lines], "predictions": [r["predicted_label"] for r in lines],
+            "labels": [r["label"] for r in lines], "scores": scores}
+
+def _evaluate(self: Trainer, data: TaskData, split: str, predictions_file: Optional[Path] = None) -> dict:
+    "Decode and score every example of `data` once; only rank 0 writes `predictions_file`."
+    from lora_diffusion.evaluation import evaluate_model, write_predictions
+    if self.world_size == 1: return evaluate_model(self.model, data, self.cfg, split, predictions_file=predictions_file)
+    parts = [None] * self.world_size
+    dist.all_gather_object(parts, _decode_shard(self, data, split))
+    merged = {}
+    for part in parts:
+        for i, text, pred, label in zip(part["indices"], part["texts"], part["predictions"], part["labels"]): merged[i] = (text, pred, label)
+    assert sorted(merged) == list(range(len(data))), "each example must be decoded exactly once"
+    texts, predictions, labels = (list(column) for column in zip(*(merged[i] for i in range(len(data)))))
+    if self.rank == 0 and predictions_file is not None: write_predictions(predictions_file, data, texts, predictions, labels)
+    # NOTE: scoring mirrors evaluate_model for classification; other task types need their metric here as well.
+    scores = [p["scores"] for p in parts]
+    positions = sum(s["token_accuracy_positions"] for s in scores)
+    seconds = max(s["decode_seconds"] for s in scores)
+    return {**scores[0], "split": split, "num_examples": len(labels),
+            **classification_scores(predictions, labels, len(self.cfg.task.verbalizer)),
+            "token_accuracy": sum(s["token_accuracy"] * s["token_accuracy_positions"] for s in scores) / max(positions, 1),
+            "token_accuracy_positions": positions,
+            "nfe_mean": sum(s["nfe_mean"] * s["num_examples"] for s in scores) / len(labels),
+            "decode_seconds": seconds, "examples_per_s": len(labels) / seconds}
+
+Trainer.evaluate = _evaluate
+
+# %% ../nbs/07_training.ipynb 47
+def _prepare_output_dir(self: Trainer):
+    "Create or clean the run folder, and cut the log back to the checkpoint when resuming (rank 0 only)."
+    self.out.mkdir(parents=True, exist_ok=True)
+    for partial in remove_partial_checkpoints(self.out / "checkpoints"): log.info("removed partial checkpoint %s", partial)
+    log_path = self.out / "train_log.jsonl"
+    if self.resume_from is None:
+        for name in RUN_FILES:
+            path = self.out / name
+            if path.is_dir(): shutil.rmtree(path)
+            elif path.exists(): path.unlink()
+    else:
+        for step, path in list_checkpoints(self.out / "checkpoints"):
+            if step > self.step:
+                _discard(path); log.info("removed checkpoint %s, which is newer than the one resumed from", path)
+        kept = [line for line in (log_path.read_text().splitlines() if log_path.exists() else [])
+                if line.strip() and json.loads(line)["step"] <= self.step]
+        kept.append(json.dumps({"step": self.step, "event": "resumed", "checkpoint": str(self.resume_from)}))
+        _atomic_write_text(log_path, "".join(line + "\n" for line in kept))
+    save_config(self.cfg, self.out / "config.yaml")
+
+def _write_log(self: Trainer, record: dict):
+    if self.log_file is not None:
+        self.log_file.write(json.dumps(record) + "\n"); self.log_file.flush()
+
+Trainer.prepare_output_dir, Trainer.write_log = _prepare_output_dir, _write_log
+
+# %% ../nbs/07_training.ipynb 48
+def _stop_requested(self: Trainer) -> bool:
+    "Whether any process got a preemption signal; all processes agree, so they stop at the same step."
+    if self.world_size == 1: return self.stop_signal is not None
+    flag = torch.tensor([int(self.stop_signal is not None)])
+    dist.all_reduce(flag, op=dist.ReduceOp.MAX)
+    if flag.item() and self.stop_signal is None: self.stop_signal = "a signal to another process"
+    return bool(flag.item())
+
+def _preempt(self: Trainer, checkpoint: Optional[Path] = None):
+    "Write a checkpoint (unless given the one just written), log the stop and raise `TrainingPreempted`."
+    checkpoint = checkpoint or self.checkpoint()
+    self.write_log({"step": self.step, "event": "preempted", "signal": self.stop_signal, "checkpoint": str(checkpoint)})
+    log.warning("received %s: wrote checkpoint %s at step %d; run the same command again to resume (exit code %d)",
+                self.stop_signal, checkpoint, self.step, PREEMPTED_EXIT_CODE)
+    raise TrainingPreempted(self.step, checkpoint, self.stop_signal)
+
+Trainer.stop_requested, Trainer.preempt = _stop_requested, _preempt
+
+# %% ../nbs/07_training.ipynb 49
 def _run(self: Trainer) -> dict:
     "Train for `max_steps`, evaluate, write checkpoints and `metrics.json`; return the metrics."
-    from lora_diffusion.evaluation import evaluate_model
     tr = self.cfg.training
-    self.out.mkdir(parents=True, exist_ok=True)
-    save_config(self.cfg, self.out / "config.yaml")
+    if self.rank == 0: self.prepare_output_dir()
+    if self.world_size > 1: dist.barrier()
     summary = trainable_summary(self.model)
-    log.info("training %s on %s: %d trainable parameters (%.3f%% of the base), %d examples, %d steps",
+    log.info("training %s on %s: %d trainable parameters (%.3f%% of the base), %d examples, %d steps, %d process(es)",
              self.cfg.method.name, self.cfg.task.name, summary["trainable_params"], summary["trainable_percent"],
-             len(self.train_data), tr.max_steps)
-    batches, window, last_time = self.batches(), [], time.perf_counter()
-    with (self.out / "train_log.jsonl").open("a") as log_file:
-        for _ in tqdm(range(self.step, tr.max_steps), desc="train", initial=self.step, total=tr.max_steps, disable=None):
+             len(self.train_data), tr.max_steps, self.world_size)
+    if self.resume_from is not None: log.info("resumed from step %d (checkpoint %s)", self.step, self.resume_from)
+    save_frequency = tr.eval_frequency if tr.save_frequency is None else tr.save_frequency
+    batches, last_time = self.batches(), time.perf_counter()
+    with preemption_signals(self), (open(self.out / "train_log.jsonl", "a") if self.rank == 0 else contextlib.nullcontext()) as self.log_file:
+        for _ in tqdm(range(self.step, tr.max_steps), desc="train", initial=self.step, total=tr.max_steps, disable=None if self.rank == 0 else True):
             start = time.perf_counter()
-            record = self.train_step(batches)
+            self.window.append(self.train_step(batches))
             self.train_seconds += time.perf_counter() - start
-            window.append(record)
             if tr.log_frequency and (self.step % tr.log_frequency == 0 or self.step == tr.max_steps):
                 now = time.perf_counter()
-                line = {"step": self.step, "loss": float(np.mean([w["loss"] for w in window])),
-                        "lr": self.scheduler.get_last_lr()[0], "tokens_per_s": sum(w["tokens"] for w in window) / (now - last_time)}
+                line = {"step": self.step, "loss": float(np.mean([w["loss"] for w in self.window])),
+                        "lr": self.scheduler.get_last_lr()[0], "tokens_per_s": sum(w["tokens"] for w in self.window) / (now - last_time)}
                 log.info("step %d  loss %.4f  lr %.2e  tokens/s %.0f", line["step"], line["loss"], line["lr"], line["tokens_per_s"])
-                log_file.write(json.dumps(line) + "\n"); log_file.flush()
-                self.history.append(line); window, last_time = [], now
+                self.write_log(line)
+                self.history.append(line); self.window, last_time = [], now
             if tr.eval_frequency and self.step % tr.eval_frequency == 0 and self.step < tr.max_steps:
-                scores = evaluate_model(self.model, self.eval_subset, self.cfg, split=f"{self.cfg.task.eval_split}[subset]")
+                scores = self.evaluate(self.eval_subset, split=f"{self.cfg.task.eval_split}[subset]")
                 log.info("step %d  eval decoded_accuracy %.4f  invalid_rate %.4f", self.step, scores["decoded_accuracy"], scores["invalid_rate"])
-                log_file.write(json.dumps({"step": self.step, "eval": scores}) + "\n"); log_file.flush()
-                self.save(self.out / "checkpoints" / f"step_{self.step:07d}")
+                self.write_log({"step": self.step, "eval": scores})
                 last_time = time.perf_counter()
-    return self.finish()
+            saved = None
+            if save_frequency and self.step % save_frequency == 0 and self.step < tr.max_steps: saved = self.checkpoint()
+            if self.stop_requested(): self.preempt(saved)
+        return self.finish()
 
 Trainer.run = _run
 
-# %% ../nbs/07_training.ipynb 28
+# %% ../nbs/07_training.ipynb 51
 def _state(self: Trainer) -> dict:
-    return {"step": self.step, "train_seconds": self.train_seconds,
-            "seconds_per_step": self.train_seconds / max(self.step, 1), "lora_diffusion_version": __version__}
+    return {"step": self.step, "epoch": self.epoch, "position": self.position, "world_size": self.world_size,
+            "train_seconds": self.train_seconds, "seconds_per_step": self.train_seconds / max(self.step, 1),
+            "history": self.history, "window": self.window, "lora_diffusion_version": __version__}
 
 def _save(self: Trainer, folder) -> Path:
-    "Write a checkpoint of the adapter to `folder`."
+    "Write the adapter, config and trainer state to `folder` (not resumable: no optimizer or random states)."
     return save_checkpoint(self.model, self.cfg, folder, _state(self))
 
+def _checkpoint(self: Trainer) -> Path:
+    "Write the resumable checkpoint of the current step to checkpoints/step_NNNNNNN and prune old ones."
+    rng = [rng_state()]
+    if self.world_size > 1:
+        rng = [None] * self.world_size
+        dist.all_gather_object(rng, rng_state())
+    folder = self.out / "checkpoints" / f"step_{self.step:07d}"
+    if self.rank == 0:
+        training_state = {"optimizer": self.optimizer.state_dict(), "scheduler": self.scheduler.state_dict(),
+                          "scaler": self.scaler.state_dict(), "generator": self.generator.get_state(), "rng": rng}
+        def write_files(tmp: Path):
+            self.save(tmp)
+            torch.save(training_state, tmp / TRAINING_STATE_FILE)
+        folder = write_checkpoint(self.out / "checkpoints", self.step, write_files)
+        for old in prune_checkpoints(self.out / "checkpoints", self.cfg.training.save_total_limit): log.info("removed old checkpoint %s", old)
+        log.info("step %d  saved checkpoint %s", self.step, folder)
+        self.write_log({"step": self.step, "checkpoint": str(folder)})
+    if self.world_size > 1: dist.barrier()  # no process runs ahead of a checkpoint that is not yet complete
+    return folder
+
+Trainer.save, Trainer.checkpoint = _save, _checkpoint
+
+# %% ../nbs/07_training.ipynb 52
+def _load_checkpoint(self: Trainer, folder: Path):
+    "Restore weights, optimizer, scheduler, scaler, data position, random states and history from `folder`."
+    check_resumable(read_config(folder / "config.yaml"), self.cfg, folder)
+    load_adapter(self.model, folder)
+    state = json.loads((folder / STATE_FILE).read_text())
+    saved = torch.load(folder / TRAINING_STATE_FILE, map_location="cpu", weights_only=True)
+    self.optimizer.load_state_dict(saved["optimizer"])
+    self.scheduler.load_state_dict(saved["scheduler"])
+    self.scaler.load_state_dict(saved["scaler"])
+    self.generator.set_state(saved["generator"])
+    rng = saved["rng"]
+    if len(rng) != self.world_size:
+        log.warning("%s was written by %d process(es) and this run has %d: every process takes the random state of "
+                    "rank 0, so the run will not repeat the uninterrupted one exactly.", folder, len(rng), self.world_size)
+    set_rng_state(rng[self.rank] if len(rng) == self.world_size else rng[0])
+    self.step, self.epoch, self.position = state["step"], state["epoch"], state["position"]
+    self.train_seconds, self.history, self.window = state["train_seconds"], state["history"], state["window"]
+
+Trainer.load_checkpoint = _load_checkpoint
+
+# %% ../nbs/07_training.ipynb 53
 def _finish(self: Trainer) -> dict:
-    "Save the final adapter, evaluate on the whole evaluation split and write metrics.json."
-    from lora_diffusion.evaluation import evaluate_model, write_metrics
-    self.save(self.out)
-    metrics = evaluate_model(self.model, self.eval_data, self.cfg, split=self.cfg.task.eval_split,
-                             predictions_file=self.out / "predictions.jsonl")
+    "Save the final adapter, evaluate on the whole evaluation split and write metrics.json (rank 0)."
+    from lora_diffusion.evaluation import write_metrics
+    if self.rank == 0: self.save(self.out)
+    # NOTE: under data parallelism a signal does not interrupt the final evaluation, since the processes would
+    # leave their collectives at different points; the run then finishes unless the scheduler kills it.
+    try:
+        self.interruptible = self.world_size == 1
+        if self.interruptible and self.stop_signal is not None: raise _InterruptEvaluation()
+        metrics = self.evaluate(self.eval_data, split=self.cfg.task.eval_split, predictions_file=self.out / "predictions.jsonl")
+    except _InterruptEvaluation:
+        self.interruptible = False
+        self.preempt()
+    finally: self.interruptible = False
     peak, kind = peak_memory_mb(self.device)
     metrics.update(trainable_summary(self.model), steps=self.step, seed=self.cfg.training.seed,
                    adapter_mb=file_mb(self.out / ADAPTER_FILE), seconds_per_step=self.train_seconds / max(self.step, 1),
                    peak_memory_mb=peak, peak_memory_kind=kind, train_examples=len(self.train_data),
-                   base=self.cfg.model.name_or_path)
-    write_metrics(metrics, self.out / "metrics.json")
-    log.info("final %s: decoded_accuracy %.4f  macro_f1 %.4f  invalid_rate %.4f on %d examples", metrics["split"],
-             metrics["decoded_accuracy"], metrics["macro_f1"], metrics["invalid_rate"], metrics["num_examples"])
+                   base=self.cfg.model.name_or_path, world_size=self.world_size)
+    if self.rank == 0:
+        write_metrics(metrics, self.out / "metrics.json")
+        log.info("final %s: decoded_accuracy %.4f  macro_f1 %.4f  invalid_rate %.4f on %d examples", metrics["split"],
+                 metrics["decoded_accuracy"], metrics["macro_f1"], metrics["invalid_rate"], metrics["num_examples"])
     return metrics
 
-Trainer.save, Trainer.finish = _save, _finish
+Trainer.finish = _finish
 
-# %% ../nbs/07_training.ipynb 29
+# %% ../nbs/07_training.ipynb 54
 def train(cfg: Config, base=None) -> dict:
     "Train and evaluate the run described by `cfg`; return its metrics."
     return Trainer(cfg, base).run()
