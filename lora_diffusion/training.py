@@ -27,7 +27,6 @@ import numpy as np
 import torch
 import torch.distributed as dist
 from torch import nn
-from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
 from . import __version__
@@ -47,7 +46,7 @@ __all__ = ['log', 'METHODS', 'Model', 'ADAPTER_FILE', 'STATE_FILE', 'TRAINING_ST
            'autocast_dtype', 'autocast', 'seed_everything', 'lr_factor', 'build_model', 'trainable_summary',
            'denoising_loss', 'save_checkpoint', 'load_adapter', 'is_complete_checkpoint', 'list_checkpoints',
            'remove_partial_checkpoints', 'write_checkpoint', 'prune_checkpoints', 'rng_state', 'set_rng_state',
-           'epoch_order', 'init_distributed', 'shard', 'DistributedLoss', 'checkpointed_layers', 'TrainingPreempted',
+           'epoch_order', 'init_distributed', 'shard', 'average_gradients', 'checkpointed_layers', 'TrainingPreempted',
            'preemption_signals', 'check_output_dir', 'find_resume_checkpoint', 'check_resumable', 'Trainer', 'train']
 
 # %% ../nbs/07_training.ipynb 6
@@ -122,15 +121,18 @@ def denoising_loss(model: Model, batch: dict, cfg: Config, generator: torch.Gene
                            len(model.base.tokenizer), generator)
     local = {k: v[rows] for k, v in batch.items()}  # (B_r, L) this process's share
     t_r, loss_mask = t[rows].to(device), noised.loss_mask[rows].to(device)
-    logits = model.logits_at(noised.xt[rows].to(device), t_r, loss_mask, local)  # (N_r, V)
-    weights = None
-    if cfg.diffusion.elbo_weighting:
-        row_of = loss_mask.nonzero()[:, 0]
-        weights = schedule.loss_weight(t_r)[row_of]
-    denoise = diffusion_loss(logits, local["input_ids"][loss_mask], weights, int(target_mask.sum()) / world_size)
-    if world_size > 1 and weights is None:
-        # the plain loss is a mean over this process's N_r positions; N_r * W / N turns it into a share of the global mean
-        denoise = denoise * (int(loss_mask.sum()) * world_size / max(int(noised.loss_mask.sum()), 1))
+    if loss_mask.any():
+        logits = model.logits_at(noised.xt[rows].to(device), t_r, loss_mask, local)  # (N_r, V)
+        weights = None
+        if cfg.diffusion.elbo_weighting:
+            row_of = loss_mask.nonzero()[:, 0]
+            weights = schedule.loss_weight(t_r)[row_of]
+        denoise = diffusion_loss(logits, local["input_ids"][loss_mask], weights, int(target_mask.sum()) / world_size)
+        if world_size > 1 and weights is None:
+            # a plain mean over this process's N_r positions; N_r * W / N turns it into its share of the global mean
+            denoise = denoise * (int(loss_mask.sum()) * world_size / max(int(noised.loss_mask.sum()), 1))
+    else:  # no target noised in these rows: nothing to predict, and no trained parameter gets a gradient from them
+        denoise = torch.zeros((), device=device)
     penalty, values = model.regularization(cfg.lora)
     return denoise + penalty.to(denoise.device), {"denoise": denoise.item(), **values, "loss_positions": int(loss_mask.sum())}
 
@@ -260,14 +262,15 @@ def shard(n: int, rank: int, world_size: int) -> slice:
     "Rows of a batch of `n` that process `rank` of `world_size` computes: contiguous, sizes differing by at most 1."
     return slice(n * rank // world_size, n * (rank + 1) // world_size)
 
-class DistributedLoss(nn.Module):
-    "`denoising_loss` as a module `forward`, so that DistributedDataParallel can average its gradients."
-    def __init__(self, model: Model, cfg: Config):
-        super().__init__()
-        self.model, self.cfg = model, cfg
-
-    def forward(self, batch: dict, generator: torch.Generator, rows: slice, world_size: int):
-        return denoising_loss(self.model, batch, self.cfg, generator, rows, world_size)
+def average_gradients(params: list[torch.Tensor], world_size: int):
+    "Average the gradients of `params` over all processes; a parameter that no process gave a gradient keeps none."
+    used = torch.tensor([float(p.grad is not None) for p in params], device=params[0].device)
+    grads = [(p.grad if p.grad is not None else torch.zeros_like(p)).reshape(-1) for p in params]
+    flat = torch.cat(grads + [used])  # (P + n,) one all-reduce for every gradient and the n used flags
+    dist.all_reduce(flat)
+    sums, flags = flat[:-len(params)].split([p.numel() for p in params]), flat[-len(params):]
+    for p, total, flag in zip(params, sums, flags.tolist()):
+        p.grad = (total / world_size).view_as(p) if flag > 0 else None
 
 # %% ../nbs/07_training.ipynb 33
 def checkpointed_layers(model: Model) -> list[nn.Module]:
@@ -383,10 +386,8 @@ class Trainer:
         self.generator = torch.Generator().manual_seed(tr.seed + 1)  # noise and times, apart from the data order
         self.step, self.epoch, self.position, self.train_seconds, self.history, self.window = 0, 0, 0, 0.0, [], []
         self.stop_signal, self.interruptible, self.log_file = None, False, None
-        self.ddp = None
         if self.world_size > 1:
-            self.ddp = DistributedDataParallel(DistributedLoss(self.model, cfg), find_unused_parameters=True,  # banks of phases absent from a batch get no gradient
-                                               device_ids=[self.device.index] if self.device.type == "cuda" else None)
+            for p in params: dist.broadcast(p.data, src=0)  # the same seed built the same weights; this makes sure
         if self.resume_from is not None: self.load_checkpoint(self.resume_from)
 
 # %% ../nbs/07_training.ipynb 42
@@ -421,19 +422,16 @@ def _train_step(self: Trainer, batches) -> dict:
     for m in self.checkpointed: m.training = True  # this flag alone: their dropout children stay in eval mode
     self.optimizer.zero_grad(set_to_none=True)
     parts, tokens = [], 0
-    for i in range(tr.gradient_accumulation_steps):
+    for _ in range(tr.gradient_accumulation_steps):
         batch = next(batches)
         rows = shard(batch["input_ids"].shape[0], self.rank, self.world_size)
-        last = i == tr.gradient_accumulation_steps - 1
-        sync = self.ddp.no_sync() if self.ddp is not None and not last else contextlib.nullcontext()  # one all-reduce per step
-        with sync:
-            with autocast(self.device, self.amp_dtype):
-                if self.ddp is None: loss, stats = denoising_loss(self.model, batch, self.cfg, self.generator)
-                else: loss, stats = self.ddp(batch, self.generator, rows, self.world_size)
-            self.scaler.scale(loss / tr.gradient_accumulation_steps).backward()
+        with autocast(self.device, self.amp_dtype):
+            loss, stats = denoising_loss(self.model, batch, self.cfg, self.generator, rows, self.world_size)
+        if loss.requires_grad: self.scaler.scale(loss / tr.gradient_accumulation_steps).backward()  # else no target was noised
         parts.append({"loss": loss.item(), **stats}); tokens += int(batch["attention_mask"][rows].sum())
-    self.scaler.unscale_(self.optimizer)
     params = [p for p in self.model.parameters() if p.requires_grad]
+    if self.world_size > 1: average_gradients(params, self.world_size)
+    self.scaler.unscale_(self.optimizer)
     grad_norm = torch.nn.utils.clip_grad_norm_(params, tr.max_grad_norm) if tr.max_grad_norm > 0 else torch.tensor(0.0)
     self.scaler.step(self.optimizer)
     self.scaler.update()
@@ -638,6 +636,10 @@ def _finish(self: Trainer) -> dict:
                    adapter_mb=file_mb(self.out / ADAPTER_FILE), seconds_per_step=self.train_seconds / max(self.step, 1),
                    peak_memory_mb=peak, peak_memory_kind=kind, train_examples=len(self.train_data),
                    base=self.cfg.model.name_or_path, world_size=self.world_size)
+    if self.world_size > 1:  # timing and memory differ between processes: all return what rank 0 writes
+        shared = [metrics]
+        dist.broadcast_object_list(shared, src=0)
+        metrics = shared[0]
     if self.rank == 0:
         write_metrics(metrics, self.out / "metrics.json")
         log.info("final %s: decoded_accuracy %.4f  macro_f1 %.4f  invalid_rate %.4f on %d examples", metrics["split"],
