@@ -387,7 +387,7 @@ class Trainer:
         self.step, self.epoch, self.position, self.train_seconds, self.history, self.window = 0, 0, 0, 0.0, [], []
         self.stop_signal, self.interruptible, self.log_file = None, False, None
         if self.world_size > 1:
-            for p in params: dist.broadcast(p.data, src=0)  # the same seed built the same weights; this makes sure
+            for p in params: dist.broadcast(p.data, src=0)  # the seed already made them equal; this guards against drift
         if self.resume_from is not None: self.load_checkpoint(self.resume_from)
 
 # %% ../nbs/07_training.ipynb 42
@@ -481,6 +481,11 @@ def _evaluate(self: Trainer, data: TaskData, split: str, predictions_file: Optio
 Trainer.evaluate = _evaluate
 
 # %% ../nbs/07_training.ipynb 47
+def _log_step(line: str) -> float:
+    "Step of a train_log.jsonl line; infinity for a line that a kill cut short, so that it is dropped."
+    try: return json.loads(line)["step"]
+    except (json.JSONDecodeError, KeyError, TypeError): return math.inf
+
 def _prepare_output_dir(self: Trainer):
     "Create or clean the run folder, and cut the log back to the checkpoint when resuming (rank 0 only)."
     self.out.mkdir(parents=True, exist_ok=True)
@@ -496,7 +501,7 @@ def _prepare_output_dir(self: Trainer):
             if step > self.step:
                 _discard(path); log.info("removed checkpoint %s, which is newer than the one resumed from", path)
         kept = [line for line in (log_path.read_text().splitlines() if log_path.exists() else [])
-                if line.strip() and json.loads(line)["step"] <= self.step]
+                if _log_step(line) <= self.step]
         kept.append(json.dumps({"step": self.step, "event": "resumed", "checkpoint": str(self.resume_from)}))
         _atomic_write_text(log_path, "".join(line + "\n" for line in kept))
     save_config(self.cfg, self.out / "config.yaml")
@@ -621,8 +626,8 @@ def _finish(self: Trainer) -> dict:
     "Save the final adapter, evaluate on the whole evaluation split and write metrics.json (rank 0)."
     from lora_diffusion.evaluation import write_metrics
     if self.rank == 0: self.save(self.out)
-    # NOTE: under data parallelism a signal does not interrupt the final evaluation, since the processes would
-    # leave their collectives at different points; the run then finishes unless the scheduler kills it.
+    # NOTE: under data parallelism a signal does not interrupt the final evaluation, because the processes would
+    # leave their collectives at different points. The run then finishes, unless the scheduler kills it first.
     try:
         self.interruptible = self.world_size == 1
         if self.interruptible and self.stop_signal is not None: raise _InterruptEvaluation()

@@ -103,7 +103,8 @@ def two_processes(setup):
 
 def test_ddp_loss_curve_matches_one_process(single, two_processes):
     one, two = losses(single), losses(two_processes)
-    assert list(one) == list(range(1, 9)) and list(two) == list(one)
+    assert list(one) == list(range(1, 9))
+    assert list(two) == list(one)
     for step in one:
         assert abs(one[step] - two[step]) <= LOSS_TOLERANCE, (step, one[step], two[step])
     a, b = load_file(single / "adapter.safetensors"), load_file(two_processes / "adapter.safetensors")
@@ -113,7 +114,8 @@ def test_ddp_loss_curve_matches_one_process(single, two_processes):
 
 def test_ddp_evaluation_counts_each_example_once(two_processes):
     metrics = json.loads((two_processes / "metrics.json").read_text())
-    assert metrics["num_examples"] == 15 and metrics["world_size"] == 2
+    assert metrics["num_examples"] == 15
+    assert metrics["world_size"] == 2
     predictions = [json.loads(line) for line in (two_processes / "predictions.jsonl").read_text().splitlines()]
     assert [p["index"] for p in predictions] == list(range(15))
     labels = [json.loads(line)["label"] for line in (two_processes.parent / "data" / "validation.jsonl").read_text().splitlines()]
