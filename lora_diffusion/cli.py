@@ -46,12 +46,21 @@ def _train_parser() -> argparse.ArgumentParser:
     return p
 
 def train_cli(argv: Optional[list] = None) -> int:
-    "Entry point of lora-diffusion-train."
+    "Entry point of lora-diffusion-train; returns 75 when a signal stopped training after a checkpoint."
     args, rest = _train_parser().parse_known_args(argv)
     cfg = load_config(args.task, args.method, args.config, parse_overrides(rest))
     setup_logging()
-    from lora_diffusion.training import Trainer
-    Trainer(cfg).run()
+    from lora_diffusion.training import PREEMPTED_EXIT_CODE, PREEMPTION_SIGNALS, Trainer, TrainingPreempted
+    def exit_preempted(signum, frame):  # outside Trainer.run (loading, exiting) there is nothing to checkpoint
+        print(f"preempted by {signal.Signals(signum).name} outside training; run the same command again.", file=sys.stderr)
+        sys.exit(PREEMPTED_EXIT_CODE)
+    previous = {s: signal.signal(s, exit_preempted) for s in PREEMPTION_SIGNALS}
+    try: Trainer(cfg).run()
+    except TrainingPreempted as e:
+        print(f"preempted: {e}. Run the same command again to resume.", file=sys.stderr)
+        return PREEMPTED_EXIT_CODE
+    finally:
+        for s, handler in previous.items(): signal.signal(s, handler)
     return 0
 
 def train_main(): sys.exit(run_cli(train_cli))

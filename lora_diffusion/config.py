@@ -80,7 +80,7 @@ class TrainingConfig:
     output_dir: str = "outputs/run"  # run folder: config, checkpoints, logs and metrics.json
     learning_rate: float = 1e-4  # peak AdamW learning rate
     weight_decay: float = 0.0  # AdamW decoupled weight decay
-    batch_size: int = 64  # examples per optimizer micro-batch
+    batch_size: int = 64  # examples per micro-batch, all processes together (the global batch)
     eval_batch_size: int = 128  # examples per decoding batch
     gradient_accumulation_steps: int = 1  # micro-batches per optimizer step
     max_steps: int = 10000  # optimizer steps
@@ -92,6 +92,9 @@ class TrainingConfig:
     mixed_precision: Literal["no", "bf16", "fp16"] = "bf16"  # autocast dtype; falls back to fp32 with a warning where unsupported
     device: str = "auto"  # auto, cpu, cuda or cuda:N
     overwrite_output_dir: bool = False  # allow training into a folder that already contains a run
+    save_frequency: Optional[int] = None  # optimizer steps between checkpoints; null: at each evaluation, 0: none
+    save_total_limit: Optional[int] = None  # numbered checkpoints kept, the oldest removed first; null keeps all
+    resume: str = "auto"  # auto (latest checkpoint in output_dir unless it has metrics.json), never, or a checkpoint folder
 
 # %% ../nbs/00_config.ipynb 11
 @dataclass
@@ -258,6 +261,11 @@ def validate_config(cfg: Config):
     _require(tr.learning_rate > 0, f"training.learning_rate={tr.learning_rate} is invalid: it must be positive.")
     for key in ("warmup_steps", "eval_frequency", "log_frequency"):
         _require(getattr(tr, key) >= 0, f"training.{key}={getattr(tr, key)} is invalid: it must be 0 or more.")
+    _require(tr.save_frequency is None or tr.save_frequency >= 0,
+             f"training.save_frequency={tr.save_frequency} is invalid: use 0 for no checkpoints, or null to save at each evaluation.")
+    _require(tr.save_total_limit is None or tr.save_total_limit >= 1,
+             f"training.save_total_limit={tr.save_total_limit} is invalid: keep at least 1 checkpoint, or null to keep all.")
+    _require(bool(tr.resume), "training.resume is empty: use auto, never or the path of a checkpoint folder.")
     _require(tr.max_grad_norm >= 0, f"training.max_grad_norm={tr.max_grad_norm} is invalid: use 0 to turn clipping off.")
     for phase in ("early", "mid", "late"):
         rank = getattr(lo, f"rank_{phase}")
