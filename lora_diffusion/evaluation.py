@@ -10,6 +10,7 @@ import logging
 import re
 from collections import Counter
 import time
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
@@ -19,7 +20,7 @@ from tqdm.auto import tqdm
 
 from . import __version__
 from .config import Config, ConfigError, read_config
-from .data import TaskData, decode_target, eos_token_id, load_split, take_subset
+from .data import TaskData, collate, decode_target, eos_token_id, load_split, take_subset
 from .diffusion import forward_noise, get_schedule, sample_time
 from .metrics import classification_scores, compute_metrics, match_verbalizer
 from .sampling import extract_answers, sample, sampler_steps
@@ -29,8 +30,9 @@ from .trajectory_lora import LoRADiffusionModel
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'is_generation', 'decode_batch', 'teacher_forced_hits', 'format_scores', 'score_texts', 'evaluate_model',
-           'write_predictions', 'write_metrics', 'first_sentence', 'trivial_predictions', 'evaluate_checkpoint']
+__all__ = ['log', 'is_generation', 'decode_batch', 'teacher_forced_hits', 'format_scores', 'score_texts', 'DecodedSplit',
+           'decode_split', 'score_decoded', 'evaluate_model', 'write_predictions', 'write_metrics', 'first_sentence',
+           'trivial_predictions', 'evaluate_checkpoint']
 
 # %% ../nbs/08_evaluation.ipynb 6
 def is_generation(cfg: Config) -> bool:
@@ -84,34 +86,59 @@ def score_texts(cfg: Config, texts: list[str], references: list[list[str]], labe
     predicted = match_verbalizer(texts, cfg.task.verbalizer)
     return classification_scores(predicted, labels, len(cfg.task.verbalizer)), predicted
 
-def evaluate_model(model: LoRADiffusionModel | AdaptedDenoiser, data: TaskData, cfg: Config, split: str = "validation",
-                   predictions_file: Optional[Path] = None, seed: Optional[int] = None) -> dict:
-    "Decode every example of `data`, score it and optionally write one JSON line per prediction."
+@dataclass
+class DecodedSplit:
+    "Per-example outputs of decoding part or all of a split, with the counts its scores need."
+    indices: list  # positions of the examples in their TaskData
+    texts: list  # generated answer text per example
+    labels: list  # class index per example (-1 for generation tasks)
+    nfe: list  # denoiser calls per batch
+    hits: int = 0  # teacher-forced correct predictions
+    scored: int = 0  # teacher-forced content positions
+    generated: int = 0  # answer tokens generated
+    seconds: float = 0.0  # wall time of the decoding
+
+def decode_split(model: LoRADiffusionModel | AdaptedDenoiser, data: TaskData, cfg: Config, seed: Optional[int] = None,
+                 examples: Optional[list[int]] = None) -> DecodedSplit:
+    "Decode the examples of `data` at positions `examples` (all by default) with the adapter active."
     device = next(model.parameters()).device
     seed = cfg.training.seed if seed is None else seed
     sample_gen, noise_gen = torch.Generator().manual_seed(seed), torch.Generator().manual_seed(seed + 2)
-    tok, texts, indices, nfe, hits, scored, generated = model.base.tokenizer, [], [], [], 0, 0, 0
+    tok, out = model.base.tokenizer, DecodedSplit([], [], [], [])
+    subset = data if examples is None else torch.utils.data.Subset(data, examples)
+    loader = torch.utils.data.DataLoader(subset, batch_size=cfg.training.eval_batch_size, shuffle=False,
+                                         collate_fn=lambda b: collate(b, tok.pad_token_id))
     start = time.perf_counter()
-    for batch in tqdm(data.loader(cfg.training.eval_batch_size, shuffle=False), desc="decode", leave=False, disable=None):
+    for batch in tqdm(loader, desc="decode", leave=False, disable=None):
         batch = {k: v.to(device) for k, v in batch.items()}
-        out = decode_batch(model, batch, cfg, sample_gen)
-        nfe.append(out.nfe)
-        batch_texts, tokens = _decoded_texts(out, batch, cfg, tok)
-        texts += batch_texts; generated += tokens
-        indices += batch["index"].tolist()
+        sampled = decode_batch(model, batch, cfg, sample_gen)
+        out.nfe.append(sampled.nfe)
+        texts, tokens = _decoded_texts(sampled, batch, cfg, tok)
+        out.texts += texts; out.generated += tokens
+        out.indices += batch["index"].tolist(); out.labels += batch["labels"].tolist()
         h, n = teacher_forced_hits(model, batch, cfg, noise_gen)
-        hits, scored = hits + h, scored + n
-    seconds = time.perf_counter() - start
-    references = [data.references[i] for i in indices]
-    labels = None if is_generation(cfg) else [data.examples[i].label for i in indices]
-    scores, predicted = score_texts(cfg, texts, references, labels)
+        out.hits, out.scored = out.hits + h, out.scored + n
+    out.seconds = time.perf_counter() - start
+    return out
+
+def score_decoded(decoded: DecodedSplit, data: TaskData, cfg: Config, split: str,
+                  predictions_file: Optional[Path] = None) -> dict:
+    "Metrics of `decoded` (one or more merged parts), and the predictions file when a path is given."
+    references = [data.references[i] for i in decoded.indices]
+    scores, predicted = score_texts(cfg, decoded.texts, references, None if is_generation(cfg) else decoded.labels)
     if predictions_file is not None:
-        write_predictions(predictions_file, [data.ids[i] for i in indices], texts, references, predicted)
+        write_predictions(predictions_file, [data.ids[i] for i in decoded.indices], decoded.texts, references, predicted)
+    n, seconds = len(decoded.texts), max(decoded.seconds, 1e-9)
     return {"task": cfg.task.name, "task_type": cfg.task.type, "method": cfg.method.name, "split": split,
-            "num_examples": len(texts), **scores, "token_accuracy": hits / max(scored, 1), "token_accuracy_positions": scored,
-            "sampler": cfg.sampling.strategy, "sampler_steps": sampler_steps(cfg), "nfe_mean": sum(nfe) / len(nfe),
-            "generated_tokens": generated, "decode_seconds": seconds, "examples_per_s": len(texts) / seconds,
-            "tokens_per_s": generated / seconds}
+            "num_examples": n, **scores, "token_accuracy": decoded.hits / max(decoded.scored, 1),
+            "token_accuracy_positions": decoded.scored, "sampler": cfg.sampling.strategy, "sampler_steps": sampler_steps(cfg),
+            "nfe_mean": sum(decoded.nfe) / max(len(decoded.nfe), 1), "generated_tokens": decoded.generated,
+            "decode_seconds": decoded.seconds, "examples_per_s": n / seconds, "tokens_per_s": decoded.generated / seconds}
+
+def evaluate_model(model: LoRADiffusionModel | AdaptedDenoiser, data: TaskData, cfg: Config, split: str = "validation",
+                   predictions_file: Optional[Path] = None, seed: Optional[int] = None) -> dict:
+    "Decode every example of `data`, score it and optionally write one JSON line per prediction."
+    return score_decoded(decode_split(model, data, cfg, seed), data, cfg, split, predictions_file)
 
 # %% ../nbs/08_evaluation.ipynb 11
 def write_predictions(path, ids: list[str], texts: list[str], references: list[list[str]],

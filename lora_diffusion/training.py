@@ -34,7 +34,7 @@ from .backbones import HFMaskedLM, load_backbone
 from .config import Config, ConfigError, config_to_dict, read_config, save_config
 from .data import TaskData, collate, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
-from .metrics import classification_scores, file_mb, peak_memory_mb
+from .metrics import file_mb, peak_memory_mb
 from .baselines import BASELINES, AdaptedDenoiser, build_baseline
 from .trajectory_lora import LoRADiffusionModel
 
@@ -119,18 +119,22 @@ def denoising_loss(model: Model, batch: dict, cfg: Config, generator: torch.Gene
     t = sample_time(x0.shape[0], cfg.diffusion.num_steps, generator)  # (B,) on the CPU, like the noise
     noised = forward_noise(x0.cpu(), target_mask.cpu(), t, schedule, cfg.diffusion.forward_type, model.base.mask_token_id,
                            len(model.base.tokenizer), generator)
+    # the [PAD] fill after a generation target's EOS is noised like the content, so the input looks as at sampling
+    # time, but it is never scored: the loss covers target tokens and the EOS only
+    content = batch.get("content_mask", target_mask).cpu()
+    scored = noised.loss_mask & content  # (B, L)
     local = {k: v[rows] for k, v in batch.items()}  # (B_r, L) this process's share
-    t_r, loss_mask = t[rows].to(device), noised.loss_mask[rows].to(device)
+    t_r, loss_mask = t[rows].to(device), scored[rows].to(device)
     if loss_mask.any():
         logits = model.logits_at(noised.xt[rows].to(device), t_r, loss_mask, local)  # (N_r, V)
         weights = None
         if cfg.diffusion.elbo_weighting:
             row_of = loss_mask.nonzero()[:, 0]
             weights = schedule.loss_weight(t_r)[row_of]
-        denoise = diffusion_loss(logits, local["input_ids"][loss_mask], weights, int(target_mask.sum()) / world_size)
+        denoise = diffusion_loss(logits, local["input_ids"][loss_mask], weights, int(content.sum()) / world_size)
         if world_size > 1 and weights is None:
             # a plain mean over this process's N_r positions; N_r * W / N turns it into its share of the global mean
-            denoise = denoise * (int(loss_mask.sum()) * world_size / max(int(noised.loss_mask.sum()), 1))
+            denoise = denoise * (int(loss_mask.sum()) * world_size / max(int(scored.sum()), 1))
     else:  # no target noised in these rows: nothing to predict, and no trained parameter gets a gradient from them
         denoise = torch.zeros((), device=device)
     penalty, values = model.regularization(cfg.lora)
@@ -375,7 +379,7 @@ class Trainer:
         self.model = build_model(cfg, base).to(self.device)
         tok = self.model.base.tokenizer
         self.train_data = TaskData(cfg.task, train_rows, tok)
-        self.eval_data = TaskData(cfg.task, eval_rows, tok)
+        self.eval_data = TaskData(cfg.task, take_subset(eval_rows, cfg.data.eval_max_examples, tr.seed), tok)
         self.eval_subset = TaskData(cfg.task, take_subset(eval_rows, cfg.data.eval_subset_size, tr.seed), tok)
         self.amp_dtype = autocast_dtype(tr.mixed_precision, self.device)
         self.checkpointed = checkpointed_layers(self.model) if cfg.model.gradient_checkpointing else []
@@ -443,40 +447,21 @@ def _train_step(self: Trainer, batches) -> dict:
 Trainer.train_step = _train_step
 
 # %% ../nbs/07_training.ipynb 45
-def _decode_shard(self: Trainer, data: TaskData, split: str) -> dict:
-    "Decode this process's shard of `data` (examples rank, rank + W, ...); return its per-example outputs."
-    from lora_diffusion.evaluation import evaluate_model
-    indices = list(range(self.rank, len(data), self.world_size))
-    part = copy.copy(data)
-    part.rows, part.examples = [data.rows[i] for i in indices], [data.examples[i] for i in indices]
-    with tempfile.TemporaryDirectory() as tmp:  # evaluate_model reports per-example outputs through its predictions file
-        scores = evaluate_model(self.model, part, self.cfg, split, predictions_file=Path(tmp) / "part.jsonl")
-        lines = [json.loads(line) for line in (Path(tmp) / "part.jsonl").read_text().splitlines()]
-    return {"indices": indices, "texts": [r["prediction"] for r in lines], "predictions": [r["predicted_label"] for r in lines],
-            "labels": [r["label"] for r in lines], "scores": scores}
-
 def _evaluate(self: Trainer, data: TaskData, split: str, predictions_file: Optional[Path] = None) -> dict:
     "Decode and score every example of `data` once; only rank 0 writes `predictions_file`."
-    from lora_diffusion.evaluation import evaluate_model, write_predictions
+    from lora_diffusion.evaluation import DecodedSplit, decode_split, evaluate_model, score_decoded
     if self.world_size == 1: return evaluate_model(self.model, data, self.cfg, split, predictions_file=predictions_file)
+    shard = decode_split(self.model, data, self.cfg, examples=list(range(self.rank, len(data), self.world_size)))
     parts = [None] * self.world_size
-    dist.all_gather_object(parts, _decode_shard(self, data, split))
-    merged = {}
-    for part in parts:
-        for i, text, pred, label in zip(part["indices"], part["texts"], part["predictions"], part["labels"]): merged[i] = (text, pred, label)
-    assert sorted(merged) == list(range(len(data))), "each example must be decoded exactly once"
-    texts, predictions, labels = (list(column) for column in zip(*(merged[i] for i in range(len(data)))))
-    if self.rank == 0 and predictions_file is not None: write_predictions(predictions_file, data, texts, predictions, labels)
-    # NOTE: scoring mirrors evaluate_model for classification; other task types need their metric here as well.
-    scores = [p["scores"] for p in parts]
-    positions = sum(s["token_accuracy_positions"] for s in scores)
-    seconds = max(s["decode_seconds"] for s in scores)
-    return {**scores[0], "split": split, "num_examples": len(labels),
-            **classification_scores(predictions, labels, len(self.cfg.task.verbalizer)),
-            "token_accuracy": sum(s["token_accuracy"] * s["token_accuracy_positions"] for s in scores) / max(positions, 1),
-            "token_accuracy_positions": positions,
-            "nfe_mean": sum(s["nfe_mean"] * s["num_examples"] for s in scores) / len(labels),
-            "decode_seconds": seconds, "examples_per_s": len(labels) / seconds}
+    dist.all_gather_object(parts, shard)
+    merged = DecodedSplit([], [], [], [], seconds=max(p.seconds for p in parts))
+    for p in parts:
+        merged.indices += p.indices; merged.texts += p.texts; merged.labels += p.labels; merged.nfe += p.nfe
+        merged.hits, merged.scored, merged.generated = merged.hits + p.hits, merged.scored + p.scored, merged.generated + p.generated
+    assert sorted(merged.indices) == list(range(len(data))), "each example must be decoded exactly once"
+    order = sorted(range(len(merged.indices)), key=merged.indices.__getitem__)  # back to the order of `data`
+    for name in ("indices", "texts", "labels"): setattr(merged, name, [getattr(merged, name)[k] for k in order])
+    return score_decoded(merged, data, self.cfg, split, predictions_file if self.rank == 0 else None)
 
 Trainer.evaluate = _evaluate
 
@@ -534,6 +519,7 @@ Trainer.stop_requested, Trainer.preempt = _stop_requested, _preempt
 # %% ../nbs/07_training.ipynb 49
 def _run(self: Trainer) -> dict:
     "Train for `max_steps`, evaluate, write checkpoints and `metrics.json`; return the metrics."
+    from lora_diffusion.evaluation import format_scores
     tr = self.cfg.training
     if self.rank == 0: self.prepare_output_dir()
     if self.world_size > 1: dist.barrier()
@@ -558,7 +544,7 @@ def _run(self: Trainer) -> dict:
                 self.history.append(line); self.window, last_time = [], now
             if tr.eval_frequency and self.step % tr.eval_frequency == 0 and self.step < tr.max_steps:
                 scores = self.evaluate(self.eval_subset, split=f"{self.cfg.task.eval_split}[subset]")
-                log.info("step %d  eval decoded_accuracy %.4f  invalid_rate %.4f", self.step, scores["decoded_accuracy"], scores["invalid_rate"])
+                log.info("step %d  eval %s", self.step, format_scores(scores))
                 self.write_log({"step": self.step, "eval": scores})
                 last_time = time.perf_counter()
             saved = None
@@ -624,7 +610,7 @@ Trainer.load_checkpoint = _load_checkpoint
 # %% ../nbs/07_training.ipynb 53
 def _finish(self: Trainer) -> dict:
     "Save the final adapter, evaluate on the whole evaluation split and write metrics.json (rank 0)."
-    from lora_diffusion.evaluation import write_metrics
+    from lora_diffusion.evaluation import format_scores, write_metrics
     if self.rank == 0: self.save(self.out)
     # NOTE: under data parallelism a signal does not interrupt the final evaluation, because the processes would
     # leave their collectives at different points. The run then finishes, unless the scheduler kills it first.
@@ -647,8 +633,7 @@ def _finish(self: Trainer) -> dict:
         metrics = shared[0]
     if self.rank == 0:
         write_metrics(metrics, self.out / "metrics.json")
-        log.info("final %s: decoded_accuracy %.4f  macro_f1 %.4f  invalid_rate %.4f on %d examples", metrics["split"],
-                 metrics["decoded_accuracy"], metrics["macro_f1"], metrics["invalid_rate"], metrics["num_examples"])
+        log.info("final %s: %s on %d examples", metrics["split"], format_scores(metrics), metrics["num_examples"])
     return metrics
 
 Trainer.finish = _finish

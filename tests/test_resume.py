@@ -16,7 +16,7 @@ from lora_diffusion.training import PREEMPTED_EXIT_CODE, list_checkpoints
 TRAIN = [sys.executable, "-c", "from lora_diffusion.cli import train_main; train_main()"]
 SST2 = Path(__file__).resolve().parents[1] / "lora_diffusion" / "data" / "sst2"
 # fields that measure time or memory, so they differ between any two runs
-TIMING_KEYS = {"decode_seconds", "examples_per_s", "seconds_per_step", "peak_memory_mb", "written_at"}
+TIMING_KEYS = {"decode_seconds", "examples_per_s", "tokens_per_s", "seconds_per_step", "peak_memory_mb", "written_at"}
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
 
 
