@@ -55,12 +55,14 @@ def train_cli(argv: Optional[list] = None) -> int:
         print(f"preempted by {signal.Signals(signum).name} outside training; run the same command again.", file=sys.stderr)
         sys.exit(PREEMPTED_EXIT_CODE)
     previous = {s: signal.signal(s, exit_preempted) for s in PREEMPTION_SIGNALS}
+    preempted = False
     try: Trainer(cfg).run()
     except TrainingPreempted as e:
+        preempted = True
         print(f"preempted: {e}. Run the same command again to resume.", file=sys.stderr)
         return PREEMPTED_EXIT_CODE
-    finally:
-        for s, handler in previous.items(): signal.signal(s, handler)
+    finally:  # once preempted, later signals are ignored, so that a job script still sees exit code 75
+        for s, handler in previous.items(): signal.signal(s, signal.SIG_IGN if preempted else handler)
     return 0
 
 def train_main(): sys.exit(run_cli(train_cli))

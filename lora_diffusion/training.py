@@ -311,7 +311,9 @@ def preemption_signals(trainer):
     previous = {s: signal.signal(s, handler) for s in PREEMPTION_SIGNALS}
     try: yield
     finally:
-        for s, h in previous.items(): signal.signal(s, h)
+        # after a stop signal the process is on its way out with exit code 75, and a later signal (SLURM may send
+        # SIGTERM soon after SIGUSR1) must not turn that into a kill, which a job script would not requeue
+        for s, h in previous.items(): signal.signal(s, signal.SIG_IGN if trainer.stop_signal else h)
 
 # %% ../nbs/07_training.ipynb 37
 RUN_FILES = ("metrics.json", "predictions.jsonl", ADAPTER_FILE, STATE_FILE, "train_log.jsonl", "checkpoints")

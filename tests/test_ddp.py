@@ -117,9 +117,9 @@ def test_ddp_evaluation_counts_each_example_once(two_processes):
     assert metrics["num_examples"] == 15
     assert metrics["world_size"] == 2
     predictions = [json.loads(line) for line in (two_processes / "predictions.jsonl").read_text().splitlines()]
-    assert [p["index"] for p in predictions] == list(range(15))
+    assert [p["id"] for p in predictions] == [str(i) for i in range(15)]  # the row position, since SST-2 rows have no id
     labels = [json.loads(line)["label"] for line in (two_processes.parent / "data" / "validation.jsonl").read_text().splitlines()]
-    assert [p["label"] for p in predictions] == labels
+    assert [p["references"] for p in predictions] == [[["negative", "positive"][y]] for y in labels]
     evaluations = [json.loads(line)["eval"] for line in (two_processes / "train_log.jsonl").read_text().splitlines() if "eval" in line]
     assert [e["num_examples"] for e in evaluations] == [7]
     # every process returns the metrics that rank 0 wrote
