@@ -41,9 +41,10 @@ from pathlib import Path
 
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 VIEWPORT = (1280, 800)  # CSS pixels; the screenshot keeps this width and grows to the page height
-# Chromium cannot capture one image taller than its maximum texture size (16384 px on common GPUs and in software
-# rendering), so a longer page is captured down to this height and marked as cropped in the summary.
-MAX_SCREENSHOT_HEIGHT = 16384
+# Bounds the memory of one capture (1280 x 40000 RGBA pixels is about 200 MB before PNG compression). A longer page
+# is captured down to this height and marked as cropped in the summary. Headless Chromium 156 captured a 40000 px
+# page whole with software rendering, so the limit is ours, not the browser's.
+MAX_SCREENSHOT_HEIGHT = 40000
 BLOCKED_URL_PATTERNS = ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]
 
 # Runs in the page: wait (bounded) for every <img> to finish, then report the title, headings and image states.
@@ -99,8 +100,8 @@ def install_chromium(timeout_s: float) -> None:
         raise BrowserError("chromium is not installed and apt-get needs root: run `sudo apt-get install -y chromium`, "
                            "or set DOCS_BROWSER_CHECK=0 to skip the browser check")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "--no-install-recommends",
-                                                  "chromium"]):
+    # The recommended packages bring the fonts that pages are drawn with, so they are installed too.
+    for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
         print(f"docs browser check: running {' '.join(command)}", flush=True)
         try:
             result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout_s)
