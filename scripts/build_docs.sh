@@ -15,7 +15,23 @@ py=.venv/bin/python; [ -x "$py" ] || py=python3
 rm -rf _proc _docs
 "$py" -W ignore -c "from nbdev.serve import proc_nbs; proc_nbs('nbs', n_workers=0, force=True)"
 "$py" - <<'PY'
-import json, pathlib, yaml
+import json, pathlib, re, yaml
+
+# Quarto-only markdown that nbconvert would print as text: attribute blocks after links (show_doc's
+# `[source](...){target="_blank" ...}`) and callout divs, which become a quote with the callout's kind in bold.
+LINK_ATTRIBUTES = re.compile(r"(\]\([^)\s]*\))\{[^}\n]*\}")
+CALLOUT = re.compile(r"^::: *\{\.callout-(\w+)[^}\n]*\}[ \t]*\n(.*?)\n:::[ \t]*$", re.M | re.S)
+
+
+def quote_callout(match):
+    lines = match.group(2).strip("\n").splitlines()
+    return f"> **{match.group(1).capitalize()}**\n>\n" + "\n".join(f"> {line}".rstrip() for line in lines)
+
+
+def strip_quarto_markup(text):
+    return CALLOUT.sub(quote_callout, LINK_ATTRIBUTES.sub(r"\1", text))
+
+
 for path in pathlib.Path("_proc").rglob("*.ipynb"):
     nb = json.loads(path.read_text())
     nb.get("metadata", {}).pop("has_sd", None)
@@ -28,14 +44,22 @@ for path in pathlib.Path("_proc").rglob("*.ipynb"):
             nb["metadata"]["title"] = meta["title"]
             heading = f"# {meta['title']}" + (f"\n\n> {meta['description']}" if meta.get("description") else "")
             cells[0] = {"cell_type": "markdown", "metadata": {}, "source": heading}
-            if nb.get("nbformat_minor", 0) >= 5:
-                cells[0]["id"] = "page-title"
-    for cell in cells:
+    for index, cell in enumerate(cells):
         cell.pop("has_sd", None)
+        # nbconvert's validator rejects cell ids in notebooks older than nbformat 4.5 and expects them from 4.5 on,
+        # where the cells that nbdev inserts have none.
         if nb.get("nbformat_minor", 0) < 5:
-            cell.pop("id", None)  # nbconvert's validator rejects cell ids in notebooks older than nbformat 4.5
+            cell.pop("id", None)
+        else:
+            cell.setdefault("id", f"processed-{index}")
         cell.get("metadata", {}).pop("execution", None)
         source = "".join(cell.get("source", ""))
+        if cell["cell_type"] == "markdown":
+            cell["source"] = strip_quarto_markup(source)
+        for output in cell.get("outputs", []):
+            markdown = output.get("data", {}).get("text/markdown")
+            if markdown is not None:
+                output["data"]["text/markdown"] = strip_quarto_markup("".join(markdown))
         if cell["cell_type"] == "code" and "#| echo: false" in source:
             cell["metadata"]["tags"] = ["remove_input"]  # Quarto hides these sources; nbconvert needs a tag
         if cell["cell_type"] == "code":  # Quarto cell options are not for readers
@@ -46,7 +70,7 @@ mkdir -p _docs
 # Pages in a subfolder of nbs/ (the metric modules) keep that subfolder under _docs/.
 for nb in _proc/*.ipynb _proc/metric_modules/*.ipynb; do
   out_dir="_docs/$(dirname "${nb#_proc/}")"
-  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --output-dir "$out_dir" \
+  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --no-prompt --output-dir "$out_dir" \
     --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags remove_input "$nb"
 done
 ls _docs/*.html >/dev/null

@@ -9,10 +9,12 @@ the docs folder (subfolders included) it waits for the load event, then fails th
 - a script throws an uncaught exception;
 - an `<img>` did not load (`naturalWidth == 0`, `data:` URIs included), or its `src` names a local file that does
   not exist;
+- Quarto-only markup such as `{target="_blank"}` or `::: {.callout-warning}` shows as text outside code blocks;
 - the full-page screenshot is a single flat color.
 
 Every request that is not `file:`, `data:` or `about:` is blocked, so the check sends no traffic off the machine.
 The blocked URLs (the CDN copies of MathJax and require.js that nbconvert pages link) are counted in the summary.
+NOTE: with MathJax blocked, TeX in the pages shows as its `$...$` source, and this check does not flag that.
 A full-page PNG screenshot of each page goes to `--screenshots` (default `<docs>/_screenshots`).
 
 With `--install-missing` the script installs the `chromium` package through apt-get when no browser is found. Set
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import base64
 import fcntl
+import io
 import json
 import os
 import queue
@@ -48,8 +51,9 @@ MAX_SCREENSHOT_HEIGHT = 40000
 BLOCKED_URL_PATTERNS = ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]
 
 # Runs in the page: wait (bounded) for every <img> to finish, then report the title, headings and image states.
-PAGE_PROBE_JS = """
+PAGE_PROBE_JS = r"""
 (async (timeoutMs) => {
+  const QUARTO_MARKUP = /\{(?:target|style|\.[a-z][\w-]*|#[a-z][\w-]*)[=\s}][^}\n]*\}?|^\s*:::.*$/m;
   const pending = [...document.images].filter(img => !img.complete).map(img => new Promise(resolve => {
     img.addEventListener("load", resolve, {once: true});
     img.addEventListener("error", resolve, {once: true});
@@ -58,8 +62,19 @@ PAGE_PROBE_JS = """
     Promise.all(pending).then(() => false),
     new Promise(resolve => setTimeout(() => resolve(true), timeoutMs)),
   ]);
+  // Quarto-only markup (attribute blocks, ::: divs) that a renderer without Quarto prints as text. Text in code
+  // blocks is skipped, because code may contain the same characters.
+  const quartoMarkup = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode() && quartoMarkup.size < 5) {
+    const node = walker.currentNode;
+    if (node.parentElement.closest("pre, code, script, style")) continue;
+    const match = node.textContent.match(QUARTO_MARKUP);
+    if (match) quartoMarkup.add(match[0].trim());
+  }
   return {
     title: document.title.trim(),
+    quartoMarkup: [...quartoMarkup],
     h1: [...document.querySelectorAll("h1")].map(h => h.textContent.trim()).filter(Boolean),
     svgCount: document.querySelectorAll("svg").length,
     imagesTimedOut: timedOut,
@@ -296,11 +311,8 @@ def image_file_problem(src: str, page_path: Path) -> str | None:
 
 def check_screenshot(png: bytes) -> str | None:
     """Return a failure message when the screenshot is one flat color (nothing rendered), else None."""
-    try:
-        from PIL import Image  # Pillow comes with matplotlib, a runtime requirement
-    except ImportError:
-        return None
-    import io
+    from PIL import Image  # Pillow comes with matplotlib, a runtime requirement; main() checks that it imports
+
     with Image.open(io.BytesIO(png)) as image:
         extrema = image.convert("RGB").getextrema()
     if all(low == high for low, high in extrema):
@@ -336,7 +348,9 @@ def check_page(browser: CdpPipe, page_path: Path, docs_dir: Path, screenshot_dir
             "awaitPromise": True, "returnByValue": True,
         }, session_id=session, timeout_s=load_timeout_s + 10)
         if "exceptionDetails" in probe:
-            result.failures.append(f"page probe failed: {probe['exceptionDetails'].get('text')}")
+            details = probe["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text", "")
+            result.failures.append(f"page probe failed: {text.splitlines()[0] if text else '(no message)'}")
             return result
         state = probe["result"]["value"]
 
@@ -344,6 +358,8 @@ def check_page(browser: CdpPipe, page_path: Path, docs_dir: Path, screenshot_dir
             result.failures.append("page has no <title>")
         if not state["h1"]:
             result.failures.append("page has no <h1> heading")
+        for markup in state["quartoMarkup"]:
+            result.failures.append(f"Quarto markup shown as text: {markup[:80]}")
         if state["imagesTimedOut"]:
             result.failures.append(f"images still loading after {load_timeout_s:.0f} s")
         result.svg_count = state["svgCount"]
@@ -444,6 +460,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     try:
+        import PIL  # noqa: F401
+    except ImportError:
+        print("docs browser check failed: Pillow is not installed in this Python: run the check with the project's "
+              "environment (.venv/bin/python), where matplotlib installs it", file=sys.stderr)
+        return 2
+
+    try:
         executable = find_browser(args.browser)
         if executable is None and args.install_missing:
             install_chromium(args.install_timeout)
@@ -457,7 +480,10 @@ def main(argv: list[str] | None = None) -> int:
             version = browser.send("Browser.getVersion")["product"]
             print(f"docs browser check: {len(pages)} pages under {docs_dir} in {version}", flush=True)
             for page in pages:
-                results.append(check_page(browser, page, docs_dir, screenshot_dir, args.load_timeout))
+                try:
+                    results.append(check_page(browser, page, docs_dir, screenshot_dir, args.load_timeout))
+                except BrowserError as error:
+                    raise BrowserError(f"while checking {page.relative_to(docs_dir)}: {error}") from None
     except BrowserError as error:
         print(f"docs browser check failed: {error}", file=sys.stderr)
         return 2

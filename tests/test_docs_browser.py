@@ -43,7 +43,7 @@ def good_run(tmp_path_factory):
     (docs / "figure.png").write_bytes(RED_PNG)
     write_pages(docs, {
         "index.html": page("Home", f"<h1>Home</h1><img src='{RED_DATA_URI}'><img src='figure.png'>"),
-        "sub/page.html": page("Sub", "<h1>Sub page</h1><p>No figures here.</p><img src='../figure.png'>"),
+        "sub/page.html": page("Sub", "<h1>Sub page</h1><pre>::: {.callout-note}</pre><img src='../figure.png'>"),
     })
     return docs, run_checker(docs)
 
@@ -58,6 +58,8 @@ def bad_run(tmp_path_factory):
         "untitled.html": page("", "<p>No title and no heading.</p>"),
         "script_error.html": page("Script", "<h1>Script</h1><script>undefinedFunction();</script>"),
         "blank.html": page("Blank", "<h1 style='color: white'>Invisible</h1>"),
+        "quarto.html": page("Quarto", "<h1>Quarto</h1><p><a href='#'>source</a>{target=\"_blank\"}</p>"
+                                      "<p>::: {.callout-warning}</p>"),
     })
     return docs, run_checker(docs)
 
@@ -87,7 +89,7 @@ def test_screenshots_saved_per_page(good_run):
 def test_bad_pages_fail(bad_run):
     docs, result = bad_run
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "0 pages passed, 6 failed" in result.stdout
+    assert "0 pages passed, 7 failed" in result.stdout
 
 
 @pytest.mark.parametrize("expected_line", [
@@ -98,6 +100,8 @@ def test_bad_pages_fail(bad_run):
     "FAIL untitled.html: page has no <h1> heading",
     "FAIL script_error.html: JavaScript exception: ReferenceError: undefinedFunction is not defined",
     "FAIL blank.html: screenshot is one flat color",
+    'FAIL quarto.html: Quarto markup shown as text: {target="_blank"}',
+    "FAIL quarto.html: Quarto markup shown as text: ::: {.callout-warning}",
 ])
 def test_bad_page_reported(bad_run, expected_line):
     docs, result = bad_run
