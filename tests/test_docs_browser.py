@@ -42,7 +42,8 @@ def good_run(tmp_path_factory):
     docs = tmp_path_factory.mktemp("good_docs")
     (docs / "figure.png").write_bytes(RED_PNG)
     write_pages(docs, {
-        "index.html": page("Home", f"<h1>Home</h1><img src='{RED_DATA_URI}'><img src='figure.png'>"),
+        "index.html": page("Home", f"<h1>Home</h1><img src='{RED_DATA_URI}'><img src='figure.png'>"
+                                   r"<p>Math that MathJax would typeset: $\alpha(t)$.</p>"),
         "sub/page.html": page("Sub", "<h1>Sub page</h1><pre>::: {.callout-note}</pre><img src='../figure.png'>"),
     })
     return docs, run_checker(docs)
@@ -69,6 +70,14 @@ def test_good_pages_pass(good_run):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "2 pages passed, 0 failed" in result.stdout
     assert "FAIL" not in result.stderr
+
+
+def test_raw_tex_warns_only(good_run):
+    docs, result = good_run
+    rows = {line.split()[0]: line.split() for line in result.stdout.splitlines() if ".html" in line}
+    assert rows["index.html"][5] == "1", result.stdout
+    assert rows["sub/page.html"][5] == "0", result.stdout
+    assert "warning: 1 pages show TeX source" in result.stderr
 
 
 def test_good_pages_count_images(good_run):
