@@ -120,7 +120,7 @@ def install_chromium(timeout_s: float) -> None:
         raise BrowserError("chromium is not installed and apt-get needs root: run `sudo apt-get install -y chromium`, "
                            "or set DOCS_BROWSER_CHECK=0 to skip the browser check")
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    # The recommended packages bring the fonts that pages are drawn with, so they are installed too.
+    # Recommended packages are installed too, because in Debian 12 they bring fonts-liberation for page text.
     for command in (["apt-get", "update", "-q"], ["apt-get", "install", "-y", "-q", "chromium"]):
         print(f"docs browser check: running {' '.join(command)}", flush=True)
         try:
