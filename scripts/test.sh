@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up and run the tests: notebooks, command-line tests, and the offline docs build.
+# Set up and run the tests: notebooks, the offline docs build and its check in headless Chromium, and command-line tests.
 # SLOW=1 also runs the cells flagged slow (the shipped base's accuracy and the training controls, about 15 minutes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +16,9 @@ if [ "${SLOW:-0}" = "1" ]; then nbdev_test --flags slow --n_workers 1; else nbde
 
 echo "== docs and README (offline build)"
 bash scripts/build_docs.sh
+
+echo "== docs pages in headless Chromium (DOCS_BROWSER_CHECK=0 skips)"
+python scripts/check_docs_browser.py _docs --install-missing
 
 echo "== command-line tests"
 python -m pytest -q tests
