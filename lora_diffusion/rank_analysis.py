@@ -214,11 +214,14 @@ def spectrum_row(s: np.ndarray, **fields) -> dict:
 def _lora_diffusion_rows(model, cfg: Config, data: TaskData, batch_size: int, seed: int) -> tuple[list, list]:
     adapter, lora = model.adapter, cfg.lora
     ranks, k, C = (lora.rank_early, lora.rank_mid, lora.rank_late), lora.num_modules, lora.cond_dim
+    shrinkage = total_shrinkage(cfg)
     rows, spectra = [], []
     for phase, name in enumerate(PHASES):
         parts = collect_perturbations(model, data, cfg, phase, batch_size, seed)
         N, D = parts["delta"].shape
-        bounds = {"delta": k * ranks[phase] + C + 1, "low_rank": k * ranks[phase], "shift": C + 1}
+        parts["delta_centered"] = parts["delta"] - parts["delta"].mean(0)  # variation across inputs and times
+        bounds = {"delta": k * ranks[phase] + C + 1, "delta_centered": min(k * ranks[phase] + C + 1, N - 1),
+                  "low_rank": k * ranks[phase], "shift": C + 1}
         for part, bound in bounds.items():
             s = singular_values(parts[part])
             rows.append(spectrum_row(s, part=part, name=name, nominal_rank=ranks[phase], rank_bound=min(bound, N, D), num_rows=N))
@@ -227,7 +230,7 @@ def _lora_diffusion_rows(model, cfg: Config, data: TaskData, batch_size: int, se
             for part, weight in (("W_A", m.up.weight), ("B", m.down.weight)):
                 s = singular_values(weight)
                 rows.append(spectrum_row(s, part=part, name=f"{name}.{i}", nominal_rank=ranks[phase], rank_bound=ranks[phase],
-                                         num_rows=weight.shape[0]))
+                                         num_rows=weight.shape[0], num_within_shrinkage=int((s <= shrinkage).sum())))
     return rows, spectra
 
 def _weight_lora_rows(model, cfg: Config) -> tuple[list, list]:
@@ -264,9 +267,9 @@ def analyze_run(folder,  # run folder with config.yaml and adapter.safetensors
 
 # %% ../nbs/10a_effective_rank.ipynb 38
 TABLE_COLUMNS = ["method", "task", "seed", "part", "name", "nominal_rank", "rank_bound", "num_rows", "effective_rank",
-                 "top_share", "nominal_energy_share", "max_singular_value", "total_shrinkage", "budget", "trained_on", "folder"]
+                 "top_share", "nominal_energy_share", "max_singular_value", "total_shrinkage", "num_within_shrinkage", "budget", "trained_on", "folder"]
 
-PART_LABELS = {"delta": "delta_t (whole)", "low_rank": "delta_t low-rank part", "shift": "delta_t FiLM shift",
+PART_LABELS = {"delta": "delta_t (whole)", "delta_centered": "delta_t centered", "low_rank": "delta_t low-rank part", "shift": "delta_t FiLM shift",
                "W_A": "W_A (mean over modules)", "B": "B (mean over modules)", "BA": "B A"}
 
 def _group_key(row: dict) -> tuple[str, str, str]:
@@ -301,7 +304,7 @@ def markdown_table(rows: list[dict], caption: str) -> str:
     "The seed summary of `rows` as a captioned Markdown table."
     header = ["| Method | Matrix | Phase or module | Nominal rank | Rank bound | Effective rank (mean ± std) | Per seed "
               "| Top-1 share | Energy in nominal rank |", "|:---|:---|:---|---:|---:|---:|---:|---:|---:|"]
-    order = {"delta": 0, "low_rank": 1, "shift": 2, "W_A": 3, "B": 4, "BA": 5}
+    order = {"delta": 0, "delta_centered": 1, "low_rank": 2, "shift": 3, "W_A": 4, "B": 5, "BA": 6}
     rows = sorted(rows, key=lambda r: (RANK_METHODS.index(r["method"]), order[r["part"]], r["seed"]))
     lines = _summary_lines(rows, _group_key, "")
     lines += _summary_lines([r for r in rows if r["part"] == "BA"], lambda r: (r["method"], "BA", "all"), "all modules")
@@ -319,7 +322,9 @@ def _plot_spectra(ax, spectra: list[dict], k: int):
         if r is None: continue
         ax.axvline(r, color=color, ls="--", lw=1, label=f"{name}: r = {r}")
         ax.axvline(k * r, color=color, ls=":", lw=1)
-    ax.set(title="Trajectory LoRA: $\\delta_t$ per phase", xlabel="index k", ylabel="$s_k / s_1$", ylim=(1e-6, 1.5))
+    bound = max((s["nominal_rank"] * k for s in spectra if s["method"] == "lora_diffusion"), default=64)
+    ax.set(title="Trajectory LoRA: $\\delta_t$ per phase", xlabel="index k", ylabel="$s_k / s_1$", ylim=(1e-6, 1.5),
+           xlim=(0, 1.25 * bound))
     ax.legend(fontsize=7, title="dashed: r, dotted: k r", title_fontsize=7)
 
 def _plot_weight_spectra(ax, spectra: list[dict]):
@@ -339,23 +344,27 @@ def _plot_weight_spectra(ax, spectra: list[dict]):
 # %% ../nbs/10a_effective_rank.ipynb 42
 def _plot_effective_ranks(ax, rows: list[dict]):
     labels, values, nominal = [], [], []
+    short = {"delta": "whole", "delta_centered": "centered", "W_A": "W_A"}
     for name in PHASES:
-        for part in ("delta", "low_rank"):
-            chosen = [r for r in rows if r["method"] == "lora_diffusion" and r["part"] == part and r["name"] == name]
-            if chosen:
-                labels.append(f"{name}\n{'whole' if part == 'delta' else 'low-rank'}")
-                values.append([r["effective_rank"] for r in chosen]); nominal.append(chosen[0]["nominal_rank"])
+        for part in short:
+            chosen = [r for r in rows if r["method"] == "lora_diffusion" and r["part"] == part and r["name"].split(".")[0] == name]
+            if not chosen: continue
+            seeds = sorted({r["seed"] for r in chosen})
+            labels.append(f"{name}\n{short[part]}")
+            values.append([np.mean([r["effective_rank"] for r in chosen if r["seed"] == s]) for s in seeds])
+            nominal.append(chosen[0]["nominal_rank"])
     weight = [r for r in rows if r["method"] == "weight_lora"]
     if weight:
         per_seed = [np.median([r["effective_rank"] for r in weight if r["seed"] == s]) for s in sorted({r["seed"] for r in weight})]
-        labels.append("weight LoRA\nmedian module"); values.append(per_seed); nominal.append(weight[0]["nominal_rank"])
+        labels.append("weight LoRA\nmedian BA"); values.append(per_seed); nominal.append(weight[0]["nominal_rank"])
     x = np.arange(len(labels))
     ax.bar(x, [np.mean(v) for v in values], color="0.75", label="effective rank (mean over seeds)")
     for i, v in enumerate(values): ax.scatter([i] * len(v), v, color="k", s=8, zorder=3)
-    ax.scatter(x, nominal, marker="_", s=300, color="tab:red", zorder=4, label="nominal rank r")
-    ax.set_xticks(x, labels, fontsize=7)
-    ax.set(title="Effective rank", ylabel="exp(entropy of normalized singular values)")
-    ax.legend(fontsize=7)
+    ax.scatter(x, nominal, marker="_", s=200, color="tab:red", zorder=4, label="nominal rank r")
+    ax.set_xticks(x, labels, fontsize=6)
+    ax.set_yscale("log")
+    ax.set(title="Effective rank (per seed: dots)", ylabel="exp(entropy of normalized singular values)")
+    ax.legend(fontsize=7, loc="upper left")
 
 def plot_rank_figure(rows: list[dict], spectra: list[dict], caption: str, path, k: int = 2):
     "Save the three-panel figure with `caption` below it to `path`."
