@@ -307,7 +307,7 @@ def markdown_table(rows: list[dict], caption: str) -> str:
     order = {"delta": 0, "delta_centered": 1, "low_rank": 2, "shift": 3, "W_A": 4, "B": 5, "BA": 6}
     rows = sorted(rows, key=lambda r: (RANK_METHODS.index(r["method"]), order[r["part"]], r["seed"]))
     lines = _summary_lines(rows, _group_key, "")
-    lines += _summary_lines([r for r in rows if r["part"] == "BA"], lambda r: (r["method"], "BA", "all"), "all modules")
+    lines += _summary_lines([r for r in rows if r["part"] == "BA"], lambda r: (r["method"], "BA", "all"), "all modules (mean)")
     return "\n".join([caption, "", *header, *lines]) + "\n"
 
 # %% ../nbs/10a_effective_rank.ipynb 41
@@ -363,7 +363,7 @@ def _plot_effective_ranks(ax, rows: list[dict]):
     ax.scatter(x, nominal, marker="_", s=200, color="tab:red", zorder=4, label="nominal rank r")
     ax.set_xticks(x, labels, fontsize=6)
     ax.set_yscale("log")
-    ax.set(title="Effective rank (per seed: dots)", ylabel="exp(entropy of normalized singular values)")
+    ax.set(title="Effective rank (per seed: dots)", ylabel="exp(entropy of normalized singular values)", ylim=(0.8, 600))
     ax.legend(fontsize=7, loc="upper left")
 
 def plot_rank_figure(rows: list[dict], spectra: list[dict], caption: str, path, k: int = 2):
