@@ -65,12 +65,12 @@ def energy_share(s: Sequence[float], m: int) -> float:
 # %% ../nbs/10a_effective_rank.ipynb 15
 def phase_times(phase: int,  # 0 early, 1 mid, 2 late
                 n: int,  # number of times to draw
-                num_steps: int,  # T; the times are on the grid k/T
+                num_steps: int,  # T, so the times are on the grid k/T
                 generator: Optional[torch.Generator] = None) -> torch.Tensor:
     "Draw `n` times (n,) uniformly from the grid points k/T that fall in `phase`."
     grid = torch.arange(1, num_steps + 1, dtype=torch.float32) / num_steps  # (T,)
     inside = grid[phase_index(grid) == phase]
-    if inside.numel() == 0: raise ConfigError(f"diffusion.num_steps={num_steps} puts no step in phase {PHASES[phase]}; use 3 or more steps.")
+    if inside.numel() == 0: raise ConfigError(f"diffusion.num_steps={num_steps} puts no step in phase {PHASES[phase]}. Use 3 or more steps.")
     return inside[torch.randint(0, inside.numel(), (n,), generator=generator)]
 
 # %% ../nbs/10a_effective_rank.ipynb 18
@@ -171,7 +171,7 @@ def task_rows(cfg: Config, split: str, num_sentences: int, seed: int) -> list[di
     "A seeded sample of `num_sentences` rows of `split`, from the run's task config or else the shipped one."
     try: rows = load_split(cfg.task, cfg.data, split)
     except DataError as e:
-        log.warning("the run's task files did not load (%s); using the shipped task config %r", e, cfg.task.name)
+        log.warning("the run's task files failed to load, so the shipped task config %r is used instead: %s", cfg.task.name, e)
         rows = load_split(load_config(cfg.task.name).task, cfg.data, split)
     return take_subset(rows, num_sentences, seed)
 
@@ -186,7 +186,9 @@ def trained_on(folder: Path) -> str:
     "Where the run trained, read from metrics.json: 'cpu', 'cuda' or 'unknown'."
     try: kind = json.loads((Path(folder) / "metrics.json").read_text()).get("peak_memory_kind") or ""
     except (OSError, ValueError): return "unknown"
-    return "cuda" if kind.startswith("cuda") else "cpu" if kind.startswith("cpu") else "unknown"
+    if kind.startswith("cuda"): return "cuda"
+    if kind.startswith("cpu"): return "cpu"
+    return "unknown"
 
 def analysis_hardware(device: torch.device) -> str:
     "The device that ran the analysis, in words."
@@ -254,7 +256,7 @@ def analyze_run(folder,  # run folder with config.yaml and adapter.safetensors
     folder = Path(folder)
     cfg = read_config(folder / "config.yaml")
     if cfg.method.name not in RANK_METHODS:
-        raise ConfigError(f"{folder} holds a {cfg.method.name} run; the rank analysis covers {', '.join(RANK_METHODS)}.")
+        raise ConfigError(f"{folder} is a {cfg.method.name} run, which has no low-rank update to measure. Pass a run of {' or '.join(RANK_METHODS)}.")
     model = load_adapter(build_model(cfg, base), folder).to(device)
     if cfg.method.name == "lora_diffusion":
         data = TaskData(cfg.task, task_rows(cfg, split or cfg.task.eval_split, num_sentences, seed), model.base.tokenizer)
