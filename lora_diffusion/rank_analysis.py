@@ -200,10 +200,10 @@ def analysis_hardware(device: torch.device) -> str:
 
 def code_commit() -> str:
     "Short commit of the package's git checkout, with '+changes' when it has uncommitted edits; 'unknown' outside git."
-    here = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
+    package_dir = Path(__file__).resolve().parent if "__file__" in globals() else Path.cwd()
     try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=here, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=here, capture_output=True, text=True, check=True).stdout.strip()
+        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=package_dir, capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=package_dir, capture_output=True, text=True, check=True).stdout.strip()
     except (OSError, subprocess.CalledProcessError): return "unknown"
     return sha + ("+changes" if dirty else "")
 
