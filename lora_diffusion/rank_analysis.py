@@ -113,6 +113,7 @@ def collect_perturbations(model,  # a LoRADiffusionModel with its adapter loaded
         slot = torch.rand(x0.shape, generator=g).masked_fill(~target_mask, -1.0).argmax(1)  # (B,) a random target slot
         positions = torch.zeros_like(target_mask)
         positions[torch.arange(B), slot] = True
+        # NOTE: under the uniform forward process (not run on saved runs yet) the slot keeps what the forward process drew
         xt = noised.xt.masked_fill(positions, model.base.mask_token_id) if cfg.diffusion.forward_type == "mask" else noised.xt
         batch = {k: v.to(device) for k, v in batch.items()}
         t, xt, positions = t.to(device), xt.to(device), positions.to(device)
