@@ -102,6 +102,7 @@ def _major_minor(version: str) -> Optional[tuple[int, int]]:
 def metrics_problem(metrics) -> Optional[str]:
     "Why the parsed `metrics.json` content `metrics` cannot be used in the tables, or None when it can."
     if not isinstance(metrics, dict): return f"metrics.json must contain a JSON object, got {type(metrics).__name__}"
+    # NOTE: the tables score decoded accuracy, so a generation task's run (no decoded_accuracy) is listed as failed
     missing = [k for k in REQUIRED_KEYS if metrics.get(k) is None]
     if missing: return f"metrics.json is missing required keys: {', '.join(missing)}"
     checks = [(k, metrics[k], tp) for k, tp in REQUIRED_KEYS.items()]
