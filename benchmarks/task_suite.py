@@ -1,8 +1,8 @@
 """Train trajectory LoRA on every task that has local training data, at one small budget, and score a trivial baseline.
 
-For each task the script trains with the quick-start base and settings (`quickstart_cpu`), decodes a seeded sample of
-the evaluation split, and scores the task's trivial baseline (majority class, lead-1, source copied, ...) on the same
-examples with the same metrics. It writes `<output_dir>/<task>/metrics.json`, the predictions, and
+For each task the script trains with the quick-start base and settings (`quickstart_cpu`) and decodes a seeded sample
+of the evaluation split. It then scores the task's trivial baseline (majority class, lead-1, source copied, ...) on
+the same examples with the same metrics. It writes `<output_dir>/<task>/metrics.json`, the predictions, and
 `<output_dir>/summary.json`, which `nbs/09d_task_results.ipynb` renders. Run from the repository root:
 
     python benchmarks/task_suite.py --output_dir nbs/results/tasks
