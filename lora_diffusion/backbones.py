@@ -231,7 +231,8 @@ def load_backbone(cfg: ModelConfig) -> Denoiser:
     if folder is not None: return load_base_folder(folder, cfg)
     if cfg.backbone == "transformer":
         raise ConfigError(f"model.name_or_path={cfg.name_or_path!r} is not a pretrained base folder. The built-in transformer "
-                          "must be pretrained first: run lora-diffusion-pretrain and pass its output folder.")
+                          "must be pretrained first: run lora-diffusion-pretrain and pass its output folder, or use the "
+                          "shipped base with --config quickstart_cpu (model.backbone hf, model.name_or_path minilm-diffusion).")
     if not cfg.name_or_path:
         raise ConfigError("model.name_or_path is not set: give a hub name, a local Hugging Face folder or a shipped base "
                           f"({', '.join(shipped_bases())}).")

@@ -297,7 +297,7 @@ def validate_config(cfg: Config):
                  f"method.reft_layers={layers!r} is invalid: give a non-empty list of layer indices (0 is the lowest "
                  "layer), or null for every layer.")
         _require(len(set(layers)) == len(layers), f"method.reft_layers={layers!r} is invalid: each layer may appear only once.")
-    for key in ("subset_size", "eval_subset_size"):
+    for key in ("subset_size", "eval_subset_size", "eval_max_examples"):
         n = getattr(cfg.data, key)
         _require(n is None or n >= 1, f"data.{key}={n} is invalid: use a positive count, or null for all examples.")
     validate_sampling(cfg.sampling)

@@ -44,15 +44,17 @@ def read_jsonl(path) -> list[dict]:
     "Read one JSON object per non-empty line of `path`."
     path = Path(path)
     if not path.is_file(): raise DataError(f"data file not found: {path}")
+    try: text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as e:
+        raise DataError(f"{path}: not UTF-8 text (invalid byte at offset {e.start}); save the file as UTF-8 JSON Lines.") from None
     rows = []
-    with path.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip(): continue
-            try: row = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise DataError(f"{path}:{lineno}: invalid JSON ({e.msg} at column {e.colno}); fix or remove this line.") from None
-            if not isinstance(row, dict): raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}.")
-            rows.append(row)
+    for lineno, line in enumerate(text.split("\n"), 1):  # str.splitlines would also split at U+2028 inside strings
+        if not line.strip(): continue
+        try: row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise DataError(f"{path}:{lineno}: invalid JSON ({e.msg} at column {e.colno}); fix or remove this line.") from None
+        if not isinstance(row, dict): raise DataError(f"{path}:{lineno}: expected a JSON object, got {type(row).__name__}.")
+        rows.append(row)
     return rows
 
 # %% ../nbs/05_data.ipynb 10

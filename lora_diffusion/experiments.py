@@ -272,6 +272,11 @@ def plan_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int]
     output_dir = Path(output_dir)
     configs = [load_config(c.task, c.method, config_file,
                            cell_overrides(overrides, c.seed, c.folder(output_dir), c.lora_overrides())) for c in cells]
+    generation = sorted({cfg.task.name for cfg in configs if cfg.task.type != "classification"})
+    if generation:  # the tables compare decoded accuracy, which a generation task does not have
+        raise ConfigError(f"task {generation[0]} is a {load_config(generation[0]).task.type} task, and the grid tables score "
+                          "decoded classification accuracy only; train it with lora-diffusion-train, or see "
+                          "benchmarks/task_suite.py for scoring generation tasks.")
     records = []
     for cell in cells:
         folder = cell.folder(output_dir)
@@ -285,7 +290,7 @@ def plan_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int]
              counts["run"], counts["redo"], counts["skip"], len(cells))
     return cells, configs, records
 
-# %% ../nbs/09_experiments.ipynb 31
+# %% ../nbs/09_experiments.ipynb 33
 def _train_cells(todo: list[tuple[Config, dict]], train_fn: Callable[[Config], object], workers: int):
     "Train each (config, record) of `todo`, `workers` at a time, filling in each record's status and error."
     def finish(record: dict, error: Optional[str]):
@@ -308,7 +313,7 @@ def _train_cells(todo: list[tuple[Config, dict]], train_fn: Callable[[Config], o
         raise
     finally: pool.shutdown(wait=True)
 
-# %% ../nbs/09_experiments.ipynb 32
+# %% ../nbs/09_experiments.ipynb 34
 def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int], output_dir,
              config_file: Optional[str] = None, overrides: Optional[dict] = None,
              train_fn: Optional[Callable[[Config], object]] = None, dry_run: bool = False,
@@ -336,14 +341,14 @@ def run_grid(tasks: Sequence[str], methods: Sequence[str], seeds: Sequence[int],
     log.info("grid finished: %d trained, %d skipped, %d failed", len(todo) - failed, skipped, failed)
     return records
 
-# %% ../nbs/09_experiments.ipynb 48
+# %% ../nbs/09_experiments.ipynb 50
 TABLE_COLUMNS = ["task", "method", "n_seeds", "n_failed", "accuracy_pct_mean", "accuracy_pct_std",
                  "accuracy_pct_ci_low", "accuracy_pct_ci_high", "macro_f1_pct_mean", "reference_method", "n_paired",
                  "p_value", "p_bonferroni", "cohens_d", "trainable_params", "base_params", "trainable_percent",
                  "adapter_mb", "seconds_per_step_mean", "peak_memory_mb_mean",
                  "accuracy_pct_of_full_ft"]  # columns of results.csv, in order
 
-# %% ../nbs/09_experiments.ipynb 49
+# %% ../nbs/09_experiments.ipynb 51
 def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
     "Finished runs by seed and failed-run counts for each (task, method)."
     groups = {}
@@ -362,7 +367,7 @@ def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
         group["finished"][row["seed"]] = row
     return groups
 
-# %% ../nbs/09_experiments.ipynb 50
+# %% ../nbs/09_experiments.ipynb 52
 def _mean_of(runs: list[dict], key: str) -> Optional[float]:
     values = [r[key] for r in runs if r.get(key) is not None]
     return float(np.mean(values)) if values else None
@@ -393,7 +398,7 @@ def _summary_row(task: str, method: str, group: dict, reference: Optional[dict],
     else: row.update(p_value=paired_t_test(a, b)[1], cohens_d=cohens_d_paired(a, b))
     return row
 
-# %% ../nbs/09_experiments.ipynb 51
+# %% ../nbs/09_experiments.ipynb 53
 def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> list[dict]:
     "One row per (task, method) with accuracy statistics, the paired comparison with `reference_method` and costs."
     groups = _group_runs(rows)
@@ -415,7 +420,7 @@ def summarize(rows: list[dict], reference_method: str = "lora_diffusion") -> lis
         table += task_rows
     return table
 
-# %% ../nbs/09_experiments.ipynb 57
+# %% ../nbs/09_experiments.ipynb 59
 def label_row(row: dict) -> dict:
     "A copy of the collected `row` whose method is the label of its run folder, when that folder names an ablation."
     label = Path(row["folder"]).parent.name
@@ -428,7 +433,7 @@ def collect_cells(output_dir) -> list[dict]:
     from lora_diffusion.analysis import collect_runs
     return [label_row(row) for row in collect_runs(output_dir)]
 
-# %% ../nbs/09_experiments.ipynb 60
+# %% ../nbs/09_experiments.ipynb 62
 COUNT_KEYS = ("trainable_params", "base_params", "trainable_percent", "adapter_mb")  # keys of parameter_counts.json
 
 def parameter_counts(rows: list[dict]) -> dict[str, dict]:
@@ -444,7 +449,7 @@ def parameter_counts(rows: list[dict]) -> dict[str, dict]:
                               "config, or collect them into separate tables.")
     return counts
 
-# %% ../nbs/09_experiments.ipynb 63
+# %% ../nbs/09_experiments.ipynb 65
 DISPLAY_HEADERS = ["Task", "Method", "Seeds", "Failed", "Accuracy (%)", "95% CI (%)", "% of full FT", "p", "p (Bonferroni)",
                    "Cohen's d", "Trainable params", "Trainable (%)", "Adapter (MB)", "s/step", "Peak memory (MB)"]
 
@@ -465,7 +470,7 @@ def display_cells(row: dict) -> list[str]:
             _number(row["trainable_params"], ","), _number(row["trainable_percent"], ".3f"), _number(row["adapter_mb"], ".2f"),
             _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f")]
 
-# %% ../nbs/09_experiments.ipynb 67
+# %% ../nbs/09_experiments.ipynb 69
 def table_caption(table: list[dict]) -> str:
     "One sentence saying what the numbers of the table are."
     reference = table[0]["reference_method"] if table else "the reference method"
@@ -474,7 +479,7 @@ def table_caption(table: list[dict]) -> str:
             "p (Bonferroni) is adjusted over the methods compared within a task. % of full FT divides a method's mean "
             "accuracy by full_ft's on the same task.")
 
-# %% ../nbs/09_experiments.ipynb 68
+# %% ../nbs/09_experiments.ipynb 70
 def table_to_csv(table: list[dict]) -> str:
     "The table as CSV with the columns of `TABLE_COLUMNS`, floats at full precision and empty cells for None."
     buffer = io.StringIO()
@@ -483,7 +488,7 @@ def table_to_csv(table: list[dict]) -> str:
     for row in table: writer.writerow({k: "" if row[k] is None else row[k] for k in TABLE_COLUMNS})
     return buffer.getvalue()
 
-# %% ../nbs/09_experiments.ipynb 70
+# %% ../nbs/09_experiments.ipynb 72
 def table_to_markdown(table: list[dict]) -> str:
     "The table as a Markdown pipe table, after a one-line caption."
     right_aligned = [":---", ":---"] + ["---:"] * (len(DISPLAY_HEADERS) - 2)
@@ -492,7 +497,7 @@ def table_to_markdown(table: list[dict]) -> str:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in display_cells(row)) + " |")
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 73
+# %% ../nbs/09_experiments.ipynb 75
 LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -501,7 +506,7 @@ def latex_escape(text: str) -> str:
     escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
     return escaped.replace("±", r"$\pm$").replace("–", "--")
 
-# %% ../nbs/09_experiments.ipynb 75
+# %% ../nbs/09_experiments.ipynb 77
 def table_to_latex(table: list[dict]) -> str:
     "The table as a LaTeX tabular, with the caption as a comment above it."
     columns = "ll" + "r" * (len(DISPLAY_HEADERS) - 2)
@@ -511,7 +516,7 @@ def table_to_latex(table: list[dict]) -> str:
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 78
+# %% ../nbs/09_experiments.ipynb 80
 def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     "Save accuracy (%) against trainable share (%, log axis) as a PNG, one labelled point per row."
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on first use: matplotlib is slow to import
@@ -539,7 +544,7 @@ def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     tmp.replace(path)
     return path
 
-# %% ../nbs/09_experiments.ipynb 80
+# %% ../nbs/09_experiments.ipynb 82
 def _cli_value(value) -> str:
     "`value` as `parse_overrides` reads it back."
     if isinstance(value, bool): return "true" if value else "false"
@@ -560,7 +565,7 @@ def rerun_command(row: dict, config_file: Optional[str] = None, overrides: Optio
         for key, value in values.items(): args += [f"--{section}.{key}", _cli_value(value)]
     return shlex.join(args)
 
-# %% ../nbs/09_experiments.ipynb 82
+# %% ../nbs/09_experiments.ipynb 84
 def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overrides: Optional[dict] = None) -> str:
     "A Markdown list of the failed run folders, each with its reason and a rerun command."
     failed = [r for r in rows if r["status"] != "ok"]
@@ -577,7 +582,7 @@ def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overr
         else: lines += ["No rerun command: the folder has no config.yaml and its path is not TASK/METHOD/seed_SEED.", ""]
     return "\n".join(lines)
 
-# %% ../nbs/09_experiments.ipynb 85
+# %% ../nbs/09_experiments.ipynb 87
 def read_grid_file(output_dir) -> dict:
     "The grid record of `output_dir/grid.json`, or an empty dict when there is none."
     path = Path(output_dir) / GRID_FILE
@@ -586,7 +591,7 @@ def read_grid_file(output_dir) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ConfigError(f"{path} is not valid JSON ({e}); delete it, or pass the config file and overrides again.") from None
 
-# %% ../nbs/09_experiments.ipynb 86
+# %% ../nbs/09_experiments.ipynb 88
 def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: Optional[str] = None,
                  overrides: Optional[dict] = None) -> dict[str, Path]:
     "Write the tables, the figure, parameter_counts.json and failures.md into `output_dir`; return their paths by name."
@@ -609,7 +614,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     log.info("wrote %s to %s", ", ".join(paths), output_dir)
     return paths
 
-# %% ../nbs/09_experiments.ipynb 91
+# %% ../nbs/09_experiments.ipynb 93
 def _read_json_file(path: Path):
     if not path.is_file(): raise ConfigError(f"file not found: {path}. Write it with lora-diffusion-experiments first.")
     try: return json.loads(path.read_text(encoding="utf-8"))
@@ -619,7 +624,7 @@ def _parse_number(text: str, tp: type):
     try: return tp(text)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/09_experiments.ipynb 92
+# %% ../nbs/09_experiments.ipynb 94
 VERIFIED = {"trainable_params": "d", "trainable_percent": ".3f", "adapter_mb": ".2f"}  # column -> precision compared
 
 def verify_tables(table_csv, counts_json) -> list[str]:

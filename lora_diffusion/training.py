@@ -372,6 +372,9 @@ class Trainer:
         if self.world_size > 1 and self.device.type == "cuda":
             self.device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", "0")))
         seed_everything(tr.seed)
+        if tr.warmup_steps >= tr.max_steps:
+            log.warning("training.warmup_steps=%d is not below training.max_steps=%d, so the learning rate never reaches "
+                        "training.learning_rate; lower --training.warmup_steps.", tr.warmup_steps, tr.max_steps)
         # data first: a bad data file is reported before the base is loaded
         train_rows = take_subset(load_split(cfg.task, cfg.data, cfg.task.train_split), cfg.data.subset_size, tr.seed)
         if cfg.data.shuffle_labels:

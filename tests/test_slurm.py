@@ -18,10 +18,9 @@ from pathlib import Path
 
 import pytest
 
-# The tiny grid has 2 "tasks" x 2 seeds. Only sst2 ships today, so the second axis is a second method.
-# Once a second task ships, set GRID_TASKS to both tasks and GRID_METHODS to one method.
-GRID_TASKS = ["sst2"]
-GRID_METHODS = ["lora_diffusion", "bitfit"]
+# The tiny grid: 2 classification tasks with local data x 2 seeds, one method
+GRID_TASKS = ["sst2", "trec"]
+GRID_METHODS = ["lora_diffusion"]
 GRID_SEEDS = [1, 2]
 TRAIN_ROWS, EVAL_ROWS = 64, 16           # rows of the small data copy; the final evaluation decodes EVAL_ROWS
 TINY = ["--config", "quickstart_cpu", "--training.batch_size", "32", "--data.subset_size", "32",
@@ -153,7 +152,8 @@ def cluster():
     started, submitted = [], []
     env = {**os.environ, "SLURM_CONF": str(write_slurm_conf(root)), "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
            "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "PATH": f"{SCRIPTS_DIR}:{os.environ['PATH']}", "PYTHONPATH": str(REPO)}
+           "PATH": f"{SCRIPTS_DIR}:{os.environ['PATH']}", "PYTHONPATH": str(REPO),
+           "LORA_DIFFUSION_DATA": os.environ.get("LORA_DIFFUSION_DATA") or str(REPO.parent / "shared" / "data")}
     try:
         start_munged(started)
         for name, command in [("slurmctld", ["slurmctld", "-D", "-c"]), ("slurmd", ["slurmd", "-D", "-N", "localhost"])]:
@@ -221,10 +221,10 @@ def submit(cluster, output_dir, tasks, methods, seeds, extra=()):
 
 
 def test_sweep_array_runs_every_cell(cluster, tmp_path):
-    data = write_small_data(tmp_path / "data")
     out = tmp_path / "grid"
+    # each task reads its own local data: a seeded sample of 32 training and EVAL_ROWS evaluation examples
     job = submit(cluster, out, GRID_TASKS, GRID_METHODS, GRID_SEEDS,
-                 ["--training.max_steps", "6", "--data.data_dir", str(data)])
+                 ["--training.max_steps", "6", "--data.eval_max_examples", str(EVAL_ROWS)])
     wait_for_jobs(cluster["env"], [job], SWEEP_TIMEOUT_S)
 
     cells = [(t, m, s) for t in GRID_TASKS for m in GRID_METHODS for s in GRID_SEEDS]

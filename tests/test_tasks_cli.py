@@ -39,7 +39,8 @@ def run_cli(name: str, args: list, env: dict) -> subprocess.CompletedProcess:
 
 @pytest.mark.parametrize("task", TASKS)
 def test_train_then_evaluate(task, tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
+           "LORA_DIFFUSION_DATA": os.environ.get("LORA_DIFFUSION_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")}
     extra = []
     if not local_splits_exist(task):  # no local data for this task's train or eval split: use fixture rows
         cfg = load_config(task)
