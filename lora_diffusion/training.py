@@ -164,10 +164,15 @@ def save_checkpoint(model: Model, cfg: Config, folder, state: dict) -> Path:
 
 def load_adapter(model: Model, folder) -> Model:
     "Load `adapter.safetensors` from `folder` into `model`; names and shapes must match the config exactly."
+    from safetensors import SafetensorError
     from safetensors.torch import load_file
     path = Path(folder) / ADAPTER_FILE
     if not path.is_file(): raise ConfigError(f"checkpoint has no {ADAPTER_FILE}: {path}")
-    try: model.load_trainable_state_dict(load_file(path))
+    try: tensors = load_file(path)
+    except SafetensorError as e:
+        raise ConfigError(f"{path} is not a readable safetensors file ({e}); the checkpoint is damaged: pass an earlier "
+                          "checkpoints/step_* folder (--training.resume PATH when resuming) or train again.") from None
+    try: model.load_trainable_state_dict(tensors)
     except (RuntimeError, ValueError) as e: raise ConfigError(f"{path} does not match the config beside it: {e}") from None
     return model
 
