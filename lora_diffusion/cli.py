@@ -61,7 +61,7 @@ def train_cli(argv: Optional[list] = None) -> int:
         preempted = True
         print(f"preempted: {e}. Run the same command again to resume.", file=sys.stderr)
         return PREEMPTED_EXIT_CODE
-    finally:  # once preempted, later signals are ignored, so that a job script still sees exit code 75
+    finally:  # once preempted, later signals are ignored, so that a job script still receives exit code 75
         for s, handler in previous.items(): signal.signal(s, signal.SIG_IGN if preempted else handler)
     return 0
 

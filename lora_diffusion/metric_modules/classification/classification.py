@@ -29,7 +29,7 @@ Returns:
     macro_f1: the unweighted mean of the per-class F1 over `classes`.
 """
 
-_INVALID = "\0invalid"  # stands in for any output that is not a class word, and is never itself a class
+_INVALID = "\0invalid"  # represents any output that is not a class word, and is never itself a class
 
 # %% ../../../nbs/metric_modules/classification.ipynb 7
 class Classification(evaluate.Metric):
