@@ -19,7 +19,7 @@ import yaml
 # %% auto 0
 __all__ = ['CONFIG_DIR', 'TaskType', 'ConfigError', 'ModelConfig', 'DiffusionConfig', 'LoRAConfig', 'TrainingConfig',
            'DataConfig', 'TaskConfig', 'MethodConfig', 'SamplingConfig', 'validate_sampling', 'Config', 'dotted_keys',
-           'check_value', 'build_config', 'validate_config', 'deep_merge', 'load_yaml', 'available',
+           'check_value', 'build_config', 'validate_config', 'deep_merge', 'UniqueKeyLoader', 'load_yaml', 'available',
            'resolve_task_file', 'resolve_config_file', 'key_type', 'resolve_key', 'parse_cli_value', 'parse_overrides',
            'load_config', 'config_to_dict', 'save_config', 'read_config']
 
@@ -311,11 +311,23 @@ def deep_merge(base: dict, update: dict) -> dict:
         else: out[key] = value
     return out
 
+class UniqueKeyLoader(yaml.SafeLoader):
+    "A safe YAML loader that rejects a key given twice in one mapping, where PyYAML would keep the last value."
+    def construct_mapping(self, node, deep=False):
+        seen = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if key in seen:
+                raise yaml.constructor.ConstructorError(None, None, f"duplicate key {key!r}: delete one of the two",
+                                                        key_node.start_mark)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
 def load_yaml(path) -> dict:
     "Read a YAML mapping from `path`, with errors that name the file."
     path = Path(path)
     if not path.is_file(): raise ConfigError(f"config file not found: {path}")
-    try: tree = yaml.safe_load(path.read_text(encoding="utf-8"))
+    try: tree = yaml.load(path.read_text(encoding="utf-8"), Loader=UniqueKeyLoader)
     except yaml.YAMLError as e: raise ConfigError(f"{path} is not valid YAML: {e}") from None
     if tree is None: return {}
     if not isinstance(tree, dict): raise ConfigError(f"{path} must hold a mapping of sections, got {type(tree).__name__}.")
