@@ -13,14 +13,17 @@ import signal
 import sys
 from typing import Callable, Optional
 
-from .config import ConfigError, load_config, parse_overrides
+import yaml
+
+from .config import ConfigError, config_to_dict, load_config, parse_overrides
 from .data import DataError
 
 log = logging.getLogger("lora_diffusion")
 
 # %% auto 0
-__all__ = ['log', 'setup_logging', 'run_cli', 'train_cli', 'train_main', 'evaluate_cli', 'evaluate_main', 'pretrain_cli',
-           'pretrain_main', 'experiments_cli', 'experiments_main', 'verify_tables_cli', 'verify_tables_main']
+__all__ = ['log', 'TRAIN_EPILOG', 'setup_logging', 'run_cli', 'train_cli', 'train_main', 'evaluate_cli', 'evaluate_main',
+           'pretrain_cli', 'pretrain_main', 'experiments_cli', 'experiments_main', 'verify_tables_cli',
+           'verify_tables_main']
 
 # %% ../nbs/11_cli.ipynb 5
 def setup_logging(level: str = "INFO"):
@@ -36,19 +39,32 @@ def run_cli(main: Callable[[Optional[list]], int], argv: Optional[list] = None) 
         return 2
 
 # %% ../nbs/11_cli.ipynb 7
+TRAIN_EPILOG = """\
+config overrides:
+  --SECTION.KEY VALUE   set any config key, e.g. --training.learning_rate 2e-4 --lora.rank_early 16
+  --KEY VALUE           the same, when KEY names one key only: --max_steps, --batch_size, --seed,
+                        --output_dir, --subset_size, --eval_frequency, --learning_rate and most others
+  sections: model, diffusion, lora, method, task, data, training; --print_config shows every key and its value
+
+example: lora-diffusion-train --config quickstart_cpu --task sst2 --method lora_diffusion --max_steps 100"""
+
 def _train_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lora-diffusion-train", allow_abbrev=False, description="Train a method on a task and evaluate it; any --section.key VALUE overrides the config.",
-        epilog="example: lora-diffusion-train --config quickstart_cpu --task sst2 --method lora_diffusion --max_steps 100")
+        formatter_class=argparse.RawDescriptionHelpFormatter, epilog=TRAIN_EPILOG)
     p.add_argument("--config", help="YAML file (or shipped config name) applied over the task and method layers")
     p.add_argument("--task", help="task name, a file under configs/tasks/")
     p.add_argument("--method", help="method name, a file under configs/methods/")
+    p.add_argument("--print_config", action="store_true", help="print the resolved config as YAML and exit without training")
     return p
 
 def train_cli(argv: Optional[list] = None) -> int:
     "Entry point of lora-diffusion-train; returns 75 when a signal stopped training after a checkpoint."
     args, rest = _train_parser().parse_known_args(argv)
     cfg = load_config(args.task, args.method, args.config, parse_overrides(rest))
+    if args.print_config:
+        print(yaml.safe_dump(config_to_dict(cfg), sort_keys=False), end="")
+        return 0
     setup_logging()
     from lora_diffusion.training import PREEMPTED_EXIT_CODE, PREEMPTION_SIGNALS, Trainer, TrainingPreempted
     def exit_preempted(signum, frame):  # outside Trainer.run (loading, exiting) there is nothing to checkpoint
