@@ -340,19 +340,26 @@ class Encoded:
     content_len: int  # target tokens plus the EOS (generation); equal to target_len for classification
     label: int  # class index, or -1 for generation tasks
     index: int = 0  # position of the example in its TaskData
+    prompt_cut: bool = False  # the prompt had more than max_prompt_length tokens
+    target_cut: bool = False  # the generation target had more than max_target_length - 1 tokens (one slot is the EOS)
 
-def encode_prompt(task: TaskConfig, row: dict, tokenizer) -> list[int]:
-    "Prompt token ids of `row`, cut to `max_prompt_length` while keeping the template's text after its last placeholder."
+def _prompt_ids(task: TaskConfig, row: dict, tokenizer) -> tuple[list[int], bool]:
+    "Prompt token ids of `row` cut to `max_prompt_length`, and whether they had to be cut."
     prompt = task.template.format(**{c: row[c] for c in task.input_columns})
     suffix = task.template.rsplit("}", 1)[-1]
     ids = tokenizer(prompt, add_special_tokens=False)["input_ids"]
-    if len(ids) <= task.max_prompt_length: return ids
+    if len(ids) <= task.max_prompt_length: return ids, False
     tail = tokenizer(suffix, add_special_tokens=False)["input_ids"] if suffix.strip() else []
-    return ids[: task.max_prompt_length - len(tail)] + tail
+    return ids[: task.max_prompt_length - len(tail)] + tail, True
+
+def encode_prompt(task: TaskConfig, row: dict, tokenizer) -> list[int]:
+    "Prompt token ids of `row`, cut to `max_prompt_length` while keeping the template's text after its last placeholder."
+    return _prompt_ids(task, row, tokenizer)[0]
 
 def encode_example(task: TaskConfig, row: dict, tokenizer, index: int = 0) -> Encoded:
     "Tokenize the prompt and target of `row`."
-    ids = encode_prompt(task, row, tokenizer)
+    ids, prompt_cut = _prompt_ids(task, row, tokenizer)
+    target_cut = False
     if task.type == "classification":
         label = int(row[task.label_column])
         target = tokenizer(task.verbalizer[label], add_special_tokens=False)["input_ids"]
@@ -360,8 +367,9 @@ def encode_example(task: TaskConfig, row: dict, tokenizer, index: int = 0) -> En
     else:
         label = -1
         target, content_len = target_slots(task, row[task.target_column], tokenizer)
+        target_cut = len(tokenizer(row[task.target_column], add_special_tokens=False)["input_ids"]) >= task.max_target_length
     sequence = [tokenizer.cls_token_id] + ids + [tokenizer.sep_token_id] + target + [tokenizer.sep_token_id]
-    return Encoded(sequence, len(ids) + 2, len(target), content_len, label, index)
+    return Encoded(sequence, len(ids) + 2, len(target), content_len, label, index, prompt_cut, target_cut)
 
 # %% ../nbs/05_data.ipynb 55
 def collate(batch: list[Encoded], pad_token_id: int = 0) -> dict:
@@ -399,6 +407,15 @@ class TaskData(torch.utils.data.Dataset):
         self.examples = [encode_example(task, r, tokenizer, i) for i, r in enumerate(rows)]
         self.references = [example_references(task, r) for r in rows]
         self.ids = [str(r.get("id", i)) for i, r in enumerate(rows)]
+        self.num_prompts_cut = sum(e.prompt_cut for e in self.examples)
+        self.num_targets_cut = sum(e.target_cut for e in self.examples)
+        if self.num_prompts_cut:
+            log.warning("task %s: %d of %d prompts have more than max_prompt_length=%d tokens and were cut before "
+                        "the template's closing text", task.name, self.num_prompts_cut, len(rows), task.max_prompt_length)
+        if self.num_targets_cut:
+            log.warning("task %s: %d of %d targets have more than %d tokens and were cut to fit max_target_length=%d "
+                        "with the EOS; scoring still uses the full references", task.name, self.num_targets_cut,
+                        len(rows), task.max_target_length - 1, task.max_target_length)
 
     def __len__(self): return len(self.examples)
     def __getitem__(self, i): return self.examples[i]
