@@ -30,9 +30,9 @@ from .trajectory_lora import LoRADiffusionModel
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'is_generation', 'decode_batch', 'teacher_forced_hits', 'format_scores', 'score_texts', 'DecodedSplit',
-           'decode_split', 'score_decoded', 'evaluate_model', 'write_predictions', 'write_metrics', 'first_sentence',
-           'trivial_predictions', 'evaluate_checkpoint']
+__all__ = ['log', 'FIXED_AT_EVALUATION', 'is_generation', 'decode_batch', 'teacher_forced_hits', 'format_scores', 'score_texts',
+           'DecodedSplit', 'decode_split', 'score_decoded', 'evaluate_model', 'write_predictions', 'write_metrics',
+           'first_sentence', 'trivial_predictions', 'check_evaluation_overrides', 'evaluate_checkpoint']
 
 # %% ../nbs/08_evaluation.ipynb 6
 def is_generation(cfg: Config) -> bool:
@@ -188,7 +188,24 @@ def trivial_predictions(cfg: Config, train_rows: list[dict], eval_rows: list[dic
         return "most frequent training answer", [answer] * len(eval_rows)
     return "input copied", [" ".join(str(r[c]) for c in task.input_columns) for r in eval_rows]
 
-# %% ../nbs/08_evaluation.ipynb 16
+# %% ../nbs/08_evaluation.ipynb 17
+FIXED_AT_EVALUATION = ("model", "method", "lora", "task.name", "task.type", "task.template", "task.verbalizer",
+                       "task.input_columns", "task.label_column", "task.target_column", "task.max_prompt_length",
+                       "task.max_target_length")  # keys that decide the model's weights or how inputs are encoded
+
+def check_evaluation_overrides(overrides: Optional[dict], cfg, checkpoint) -> None:
+    "Raise `ConfigError` for an override that changes a key in `FIXED_AT_EVALUATION` away from its trained value."
+    from lora_diffusion.config import config_to_dict
+    trained = config_to_dict(cfg)
+    for section, values in (overrides or {}).items():
+        for key, value in values.items():
+            dotted = f"{section}.{key}"
+            if section not in FIXED_AT_EVALUATION and dotted not in FIXED_AT_EVALUATION: continue
+            if value == trained[section][key]: continue
+            raise ConfigError(f"--{dotted} cannot change at evaluation: the adapter in {checkpoint} was trained with "
+                              f"{dotted}={trained[section][key]!r}. Drop the flag, or train an adapter with the new value.")
+
+# %% ../nbs/08_evaluation.ipynb 19
 def evaluate_checkpoint(checkpoint: str, task: Optional[str] = None, split: Optional[str] = None,
                         output_file: Optional[str] = None, overrides: Optional[dict] = None) -> dict:
     "Score the checkpoint in folder `checkpoint` on `split` and write the metrics to `output_file`."
@@ -199,6 +216,7 @@ def evaluate_checkpoint(checkpoint: str, task: Optional[str] = None, split: Opti
     if not (folder / "config.yaml").is_file():
         raise ConfigError(f"{folder} is not a checkpoint: it has no config.yaml. Pass a run folder or one of its checkpoints/step_* folders.")
     cfg = read_config(folder / "config.yaml")
+    check_evaluation_overrides(overrides, cfg, folder)
     if overrides: cfg = build_config(deep_merge(config_to_dict(cfg), overrides))
     if task and task != cfg.task.name:
         raise ConfigError(f"--task {task} does not match the checkpoint, which was trained on {cfg.task.name}.")
