@@ -12,6 +12,7 @@ import json
 import logging
 import math
 import os
+import pickle
 import random
 import re
 import shutil
@@ -44,10 +45,11 @@ log = logging.getLogger(__name__)
 __all__ = ['log', 'METHODS', 'Model', 'ADAPTER_FILE', 'STATE_FILE', 'TRAINING_STATE_FILE', 'CHECKPOINT_FILES',
            'PREEMPTED_EXIT_CODE', 'PREEMPTION_SIGNALS', 'RUN_FILES', 'RESUMABLE_CHANGES', 'resolve_device',
            'autocast_dtype', 'autocast', 'seed_everything', 'lr_factor', 'build_model', 'trainable_summary',
-           'denoising_loss', 'save_checkpoint', 'load_adapter', 'is_complete_checkpoint', 'list_checkpoints',
-           'remove_partial_checkpoints', 'write_checkpoint', 'prune_checkpoints', 'rng_state', 'set_rng_state',
-           'epoch_order', 'init_distributed', 'shard', 'average_gradients', 'checkpointed_layers', 'TrainingPreempted',
-           'preemption_signals', 'check_output_dir', 'find_resume_checkpoint', 'check_resumable', 'Trainer', 'train']
+           'denoising_loss', 'DamagedCheckpoint', 'save_checkpoint', 'load_adapter', 'is_complete_checkpoint',
+           'list_checkpoints', 'remove_partial_checkpoints', 'write_checkpoint', 'prune_checkpoints', 'rng_state',
+           'set_rng_state', 'epoch_order', 'init_distributed', 'shard', 'average_gradients', 'checkpointed_layers',
+           'TrainingPreempted', 'preemption_signals', 'check_output_dir', 'find_resume_checkpoint', 'check_resumable',
+           'Trainer', 'train']
 
 # %% ../nbs/07_training.ipynb 6
 def resolve_device(name: str) -> torch.device:
@@ -146,6 +148,9 @@ STATE_FILE = "trainer_state.json"  # step, data position, timing and log history
 TRAINING_STATE_FILE = "training_state.pt"  # optimizer, scheduler, gradient scaler and random states
 CHECKPOINT_FILES = (ADAPTER_FILE, "config.yaml", STATE_FILE, TRAINING_STATE_FILE)
 
+class DamagedCheckpoint(ConfigError):
+    "A checkpoint file that exists but cannot be read, such as one cut short by a full disk or a crash."
+
 def _atomic_write_text(path: Path, text: str):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
@@ -170,7 +175,7 @@ def load_adapter(model: Model, folder) -> Model:
     if not path.is_file(): raise ConfigError(f"checkpoint has no {ADAPTER_FILE}: {path}")
     try: tensors = load_file(path)
     except SafetensorError as e:
-        raise ConfigError(f"{path} is not a readable safetensors file ({e}); the checkpoint is damaged: pass an earlier "
+        raise DamagedCheckpoint(f"{path} is not a readable safetensors file ({e}); the checkpoint is damaged: pass an earlier "
                           "checkpoints/step_* folder (--training.resume PATH when resuming) or train again.") from None
     try: model.load_trainable_state_dict(tensors)
     except (RuntimeError, ValueError) as e: raise ConfigError(f"{path} does not match the config beside it: {e}") from None
@@ -402,7 +407,8 @@ class Trainer:
         self.stop_signal, self.interruptible, self.log_file = None, False, None
         if self.world_size > 1:
             for p in params: dist.broadcast(p.data, src=0)  # the seed already made them equal; this guards against drift
-        if self.resume_from is not None: self.load_checkpoint(self.resume_from)
+        self.damaged_checkpoints = []  # under training.resume auto: checkpoints skipped because they could not be read
+        if self.resume_from is not None: self.resume_from = self.load_readable_checkpoint(self.resume_from)
 
 # %% ../nbs/07_training.ipynb 42
 def _batches(self: Trainer):
@@ -492,6 +498,9 @@ def _prepare_output_dir(self: Trainer):
             if path.is_dir(): shutil.rmtree(path)
             elif path.exists(): path.unlink()
     else:
+        for path in self.damaged_checkpoints:  # set aside for inspection; the `.damaged` suffix keeps them from resuming
+            path.rename(path.with_name(path.name + ".damaged"))
+            log.warning("kept the unreadable checkpoint as %s", path.name + ".damaged")
         for step, path in list_checkpoints(self.out / "checkpoints"):
             if step > self.step:
                 _discard(path); log.info("removed checkpoint %s, which is newer than the one resumed from", path)
@@ -601,8 +610,11 @@ def _load_checkpoint(self: Trainer, folder: Path):
     "Restore weights, optimizer, scheduler, scaler, data position, random states and history from `folder`."
     check_resumable(read_config(folder / "config.yaml"), self.cfg, folder)
     load_adapter(self.model, folder)
-    state = json.loads((folder / STATE_FILE).read_text())
-    saved = torch.load(folder / TRAINING_STATE_FILE, map_location="cpu", weights_only=True)
+    try:
+        state = json.loads((folder / STATE_FILE).read_text())
+        saved = torch.load(folder / TRAINING_STATE_FILE, map_location="cpu", weights_only=True)
+    except (json.JSONDecodeError, RuntimeError, EOFError, pickle.UnpicklingError) as e:
+        raise DamagedCheckpoint(f"{folder} has a damaged {STATE_FILE} or {TRAINING_STATE_FILE} ({e}).") from None
     self.optimizer.load_state_dict(saved["optimizer"])
     self.scheduler.load_state_dict(saved["scheduler"])
     self.scaler.load_state_dict(saved["scaler"])
@@ -615,7 +627,22 @@ def _load_checkpoint(self: Trainer, folder: Path):
     self.step, self.epoch, self.position = state["step"], state["epoch"], state["position"]
     self.train_seconds, self.history, self.window = state["train_seconds"], state["history"], state["window"]
 
-Trainer.load_checkpoint = _load_checkpoint
+def _load_readable_checkpoint(self: Trainer, folder: Path) -> Path:
+    "Load `folder`, or under `training.resume auto` the newest checkpoint that can be read; return the one loaded."
+    if self.cfg.training.resume != "auto":
+        self.load_checkpoint(folder)
+        return folder
+    for _, path in reversed(list_checkpoints(self.out / "checkpoints")):
+        try:
+            self.load_checkpoint(path)
+            return path
+        except DamagedCheckpoint as e:
+            log.warning("cannot resume from %s, trying the checkpoint before it: %s", path.name, e)
+            self.damaged_checkpoints.append(path)
+    raise ConfigError(f"every checkpoint under {self.out / 'checkpoints'} is damaged; start afresh with --training.resume "
+                      "never --training.overwrite_output_dir true, or pass another run's checkpoint as --training.resume PATH.")
+
+Trainer.load_checkpoint, Trainer.load_readable_checkpoint = _load_checkpoint, _load_readable_checkpoint
 
 # %% ../nbs/07_training.ipynb 53
 def _finish(self: Trainer) -> dict:
