@@ -21,7 +21,7 @@ for part in MathJax.js LICENSE config/TeX-AMS-MML_HTMLorMML-full.js config/Safe.
   cp -R "$src/$part" "$dest/$part"
 done
 
-# The package ships the STIX-Web fonts only, and MathJax's HTML-CSS output asks for its TeX fonts by default. The
+# The package ships the STIX-Web fonts only, and MathJax's HTML-CSS output requests its TeX fonts by default. The
 # hidden MathML copy that MathJax adds for screen readers would also request TeX font files, so it gets a plain font.
 mkdir -p "$dest/config/local"
 cat > "$dest/config/local/offline.js" <<'JS'
