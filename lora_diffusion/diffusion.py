@@ -61,7 +61,7 @@ def get_schedule(name: str) -> NoiseSchedule:
     if name not in SCHEDULES: raise ValueError(f"unknown schedule {name!r}: choose one of {', '.join(SCHEDULES)}.")
     return SCHEDULES[name]()
 
-# %% ../nbs/01_diffusion.ipynb 11
+# %% ../nbs/01_diffusion.ipynb 15
 def sample_time(n: int, num_steps: int, generator: Optional[torch.Generator] = None, device=None) -> torch.Tensor:
     "Draw `n` times in (0, 1]: on the grid k/T when `num_steps` = T > 0, else continuous."
     if num_steps > 0:
@@ -70,7 +70,7 @@ def sample_time(n: int, num_steps: int, generator: Optional[torch.Generator] = N
     u = torch.rand(n, generator=generator, device=device)
     return NoiseSchedule.eps + (1 - NoiseSchedule.eps) * u
 
-# %% ../nbs/01_diffusion.ipynb 14
+# %% ../nbs/01_diffusion.ipynb 18
 @dataclass
 class NoisedBatch:
     "Output of the forward process."
@@ -97,7 +97,7 @@ def forward_noise(x0: torch.Tensor,  # (B, L) clean tokens
         return NoisedBatch(torch.where(noise_mask, random_tokens, x0), noise_mask, target_mask.clone())
     raise ValueError(f"unknown forward_type {forward_type!r}: choose mask or uniform.")
 
-# %% ../nbs/01_diffusion.ipynb 18
+# %% ../nbs/01_diffusion.ipynb 22
 def diffusion_loss(logits: torch.Tensor,  # (N, V) logits at the loss positions
                    targets: torch.Tensor,  # (N,) clean tokens at those positions
                    weights: Optional[torch.Tensor] = None,  # (N,) w(t) per position, for ELBO weighting
@@ -109,7 +109,7 @@ def diffusion_loss(logits: torch.Tensor,  # (N, V) logits at the loss positions
     if weights is None: return ce.mean()
     return (weights * ce).sum() / max(num_target_tokens or len(ce), 1)
 
-# %% ../nbs/01_diffusion.ipynb 21
+# %% ../nbs/01_diffusion.ipynb 25
 DenoiseFn = Callable[[torch.Tensor, torch.Tensor, torch.Tensor], torch.Tensor]
 
 @dataclass
@@ -119,7 +119,7 @@ class SampleOutput:
     nfe: int  # denoiser calls made
     trace: list = field(default_factory=list)  # per call: (t, (B, L) tokens after the step), when requested
 
-# %% ../nbs/01_diffusion.ipynb 22
+# %% ../nbs/01_diffusion.ipynb 26
 @torch.no_grad()
 def ancestral_sample(denoise_fn: DenoiseFn,
                      x: torch.Tensor,  # (B, L) prompt tokens; target slots may hold anything

@@ -5,8 +5,10 @@
 #      (the same step as nbdev_proc_nbs, minus its attempt to download and install Quarto);
 #   2. the processed notebooks are cleaned of keys that nbconvert's schema rejects, and the YAML front matter that
 #      nbdev writes for Quarto becomes the page's H1 heading and summary quote again;
-#   3. nbconvert renders each page to HTML in _docs/ (with figures embedded, so each page is self-contained), and
-#      index.ipynb to README.md.
+#   3. scripts/copy_mathjax.sh copies MathJax 2.7 from the PyPI package jupyter-server-mathjax (a dev requirement)
+#      to _docs/mathjax/, so the pages typeset TeX without a network connection;
+#   4. nbconvert renders each page to HTML in _docs/ (with figures embedded, so each page is self-contained, and
+#      MathJax loaded from _docs/mathjax/), and index.ipynb to README.md.
 # With CHECK_README=1 (the default) the script fails when the committed README.md is out of date.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -67,10 +69,13 @@ for path in pathlib.Path("_proc").rglob("*.ipynb"):
     path.write_text(json.dumps(nb, indent=1))
 PY
 mkdir -p _docs
-# Pages in a subfolder of nbs/ (the metric modules) keep that subfolder under _docs/.
+PYTHON="$py" bash scripts/copy_mathjax.sh _docs/mathjax
+# Pages in a subfolder of nbs/ (the metric modules) keep that subfolder under _docs/, and reach MathJax through ../.
 for nb in _proc/*.ipynb _proc/metric_modules/*.ipynb; do
-  out_dir="_docs/$(dirname "${nb#_proc/}")"
-  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --no-prompt --output-dir "$out_dir" \
+  page_dir="$(dirname "${nb#_proc/}")"
+  to_root=""; [ "$page_dir" = "." ] || to_root="$(echo "$page_dir/" | sed 's|[^/]*/|../|g')"
+  "$py" -m jupyter nbconvert --log-level WARN --to html --embed-images --no-prompt --output-dir "_docs/$page_dir" \
+    --HTMLExporter.mathjax_url="${to_root}mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/offline" \
     --TagRemovePreprocessor.enabled=True --TagRemovePreprocessor.remove_input_tags remove_input "$nb"
 done
 ls _docs/*.html >/dev/null
@@ -81,4 +86,4 @@ if [ "${CHECK_README:-1}" = "1" ] && ! diff -q _proc/readme/README.md README.md 
   echo "README.md is out of date with nbs/index.ipynb: run CHECK_README=0 bash scripts/build_docs.sh && cp _proc/readme/README.md README.md"
   exit 1
 fi
-echo "docs: $(find _docs -name "*.html" | wc -l) pages in _docs/"
+echo "docs: $(find _docs -name "*.html" | wc -l) pages in _docs/, MathJax in _docs/mathjax/ ($(du -sh _docs/mathjax | cut -f1))"

@@ -10,12 +10,15 @@ the docs folder (subfolders included) it waits for the load event, then fails th
 - an `<img>` did not load (`naturalWidth == 0`, `data:` URIs included), or its `src` names a local file that does
   not exist;
 - Quarto-only markup such as `{target="_blank"}` or `::: {.callout-warning}` shows as text outside code blocks;
+- text outside code blocks still shows TeX source (`$...$` with no space just inside the dollars, or `$$...$$`)
+  after MathJax has finished typesetting, for example because the page loads MathJax from a CDN instead of
+  `_docs/mathjax/`;
+- MathJax did not finish typesetting within the load timeout, or rendered a formula as an error;
+- a `file:` request failed, for example a MathJax file that the build did not copy;
 - the full-page screenshot is a single flat color.
 
 Every request that is not `file:`, `data:` or `about:` is blocked, so the check sends no traffic off the machine.
-The blocked URLs (the CDN copies of MathJax and require.js that nbconvert pages link) are counted in the summary.
-NOTE: with MathJax blocked, TeX in the pages shows as its `$...$` source. The check counts such text in a
-"raw TeX" column and prints a warning, but does not fail the page for it.
+The blocked URLs (the CDN copy of require.js that nbconvert pages link) are counted in the summary. The "math" column counts the formulas MathJax typeset on the page.
 A full-page PNG screenshot of each page goes to `--screenshots` (default `<docs>/_screenshots`).
 
 With `--install-missing` the script installs the `chromium` package through apt-get when no browser is found. Set
@@ -54,7 +57,8 @@ BLOCKED_URL_PATTERNS = ["http://*", "https://*", "ws://*", "wss://*", "ftp://*"]
 # Runs in the page: wait (bounded) for every <img> to finish, then report the title, headings and image states.
 PAGE_PROBE_JS = r"""
 (async (timeoutMs) => {
-  const RAW_TEX = /\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$/;
+  // Inline math as pandoc reads it (no space inside the dollars, so "$5 and $10" is not math) or display math.
+  const RAW_TEX = /\$\$[^$]+\$\$|\$[^\s$][^$\n]*?(?<!\s)\$/;
   const QUARTO_MARKUP = /\{(?:target|style|\.[a-z][\w-]*|#[a-z][\w-]*)[=\s}][^}\n]*\}?|^\s*:::.*$/m;
   const pending = [...document.images].filter(img => !img.complete).map(img => new Promise(resolve => {
     img.addEventListener("load", resolve, {once: true});
@@ -64,6 +68,23 @@ PAGE_PROBE_JS = r"""
     Promise.all(pending).then(() => false),
     new Promise(resolve => setTimeout(() => resolve(true), timeoutMs)),
   ]);
+  // MathJax 2 typesets after the load event. Its startup posts "End" after the first typeset pass, and a callback
+  // queued after that runs once any typesetting the page queued itself is done. The wait polls a flag: in headless
+  // Chromium 156 a promise resolved by that callback alone did not settle within 60 s, while polling did.
+  const hub = window.MathJax && window.MathJax.Hub;
+  let mathTimedOut = false;
+  if (hub) {
+    const deadline = Date.now() + timeoutMs;
+    const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+    while (!hub.Startup.signal.posted.includes("End") && Date.now() < deadline) await sleep(100);
+    let queueDone = false;
+    hub.Queue(() => { queueDone = true; });
+    while (!queueDone && Date.now() < deadline) await sleep(100);
+    mathTimedOut = !queueDone;
+  }
+  const mathErrors = [...document.querySelectorAll(".MathJax_Error, .merror, .noError")]
+    .map(el => el.textContent.trim().slice(0, 80));
+  if (document.body.textContent.includes("[Math Processing Error]")) mathErrors.push("[Math Processing Error]");
   // Quarto-only markup (attribute blocks, ::: divs) that a renderer without Quarto prints as text. Text in code
   // blocks is skipped, because code may contain the same characters.
   const quartoMarkup = new Set();
@@ -80,6 +101,10 @@ PAGE_PROBE_JS = r"""
     title: document.title.trim(),
     quartoMarkup: [...quartoMarkup],
     rawTexCount: rawTexCount,
+    mathjaxLoaded: Boolean(hub),
+    mathTimedOut: mathTimedOut,
+    mathCount: hub && !mathTimedOut ? hub.getAllJax().length : 0,
+    mathErrors: mathErrors.slice(0, 5),
     h1: [...document.querySelectorAll("h1")].map(h => h.textContent.trim()).filter(Boolean),
     svgCount: document.querySelectorAll("svg").length,
     imagesTimedOut: timedOut,
@@ -153,6 +178,9 @@ class CdpPipe:
             "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run", "--no-default-browser-check",
             "--disable-extensions", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--disable-default-apps", "--mute-audio", "--hide-scrollbars",
+            # Keep Chromium from slowing the timers of a tab it treats as hidden, because MathJax typesets on timers.
+            "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+            "--disable-backgrounding-occluded-windows",
             # No host name resolves, so nothing leaves the machine even before the CDP URL block is in place.
             "--host-resolver-rules=MAP * ~NOTFOUND",
             f"--window-size={VIEWPORT[0]},{VIEWPORT[1]}", "about:blank",
@@ -287,7 +315,8 @@ class PageResult:
     images_ok: int = 0
     images_total: int = 0
     svg_count: int = 0
-    raw_tex_count: int = 0  # text nodes that still show `$\...$` TeX source, i.e. math that MathJax did not typeset
+    raw_tex_count: int = 0  # text nodes that still show `$...$` TeX source, i.e. math that MathJax did not typeset
+    math_count: int = 0  # formulas MathJax typeset
     blocked_urls: list[str] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
     screenshot: str = ""
@@ -370,6 +399,15 @@ def check_page(browser: CdpPipe, page_path: Path, docs_dir: Path, screenshot_dir
             result.failures.append(f"images still loading after {load_timeout_s:.0f} s")
         result.svg_count = state["svgCount"]
         result.raw_tex_count = state["rawTexCount"]
+        result.math_count = state["mathCount"]
+        if state["mathTimedOut"]:
+            result.failures.append(f"MathJax did not finish typesetting within {load_timeout_s:.0f} s")
+        if result.raw_tex_count:
+            loaded = "MathJax ran but left it" if state["mathjaxLoaded"] else "MathJax did not load"
+            result.failures.append(f"{result.raw_tex_count} text nodes show TeX source ({loaded}): build the pages with "
+                                   "scripts/build_docs.sh, which points them at _docs/mathjax/")
+        for error in state["mathErrors"]:
+            result.failures.append(f"MathJax error: {error}")
         result.images_total = len(state["images"])
         for image in state["images"]:
             problem = image_file_problem(image["src"], page_path)
@@ -392,8 +430,12 @@ def check_page(browser: CdpPipe, page_path: Path, docs_dir: Path, screenshot_dir
                 result.failures.append(f"JavaScript exception: {text.splitlines()[0] if text else '(no message)'}")
             elif event["method"] == "Network.requestWillBeSent":
                 request_urls[params.get("requestId")] = params.get("request", {}).get("url", "")
-            elif event["method"] == "Network.loadingFailed" and params.get("blockedReason"):
-                result.blocked_urls.append(request_urls.get(params.get("requestId"), "(unknown URL)"))
+            elif event["method"] == "Network.loadingFailed":
+                url = request_urls.get(params.get("requestId"), "(unknown URL)")
+                if params.get("blockedReason"):
+                    result.blocked_urls.append(url)
+                elif url.startswith("file:") and not params.get("canceled"):
+                    result.failures.append(f"local file failed to load: {url} ({params.get('errorText', 'no error text')})")
 
         save_screenshot(browser, session, result, screenshot_dir)
     finally:
@@ -429,12 +471,12 @@ def save_screenshot(browser: CdpPipe, session: str, result: PageResult, screensh
 def print_summary(results: list[PageResult]) -> None:
     page_width = max([len("page")] + [len(r.page) for r in results])
     print(f"{'page':<{page_width}}  {'status':<6}  {'images ok/total':>15}  {'svg':>4}  {'blocked':>7}  "
-          f"{'raw TeX':>7}  screenshot")
+          f"{'math':>5}  {'raw TeX':>7}  screenshot")
     for r in results:
         status = "FAIL" if r.failures else "ok"
         shot = (r.screenshot or "-") + (f" (cropped at {MAX_SCREENSHOT_HEIGHT} px)" if r.cropped else "")
         print(f"{r.page:<{page_width}}  {status:<6}  {f'{r.images_ok}/{r.images_total}':>15}  {r.svg_count:>4}  "
-              f"{len(r.blocked_urls):>7}  {r.raw_tex_count:>7}  {shot}")
+              f"{len(r.blocked_urls):>7}  {r.math_count:>5}  {r.raw_tex_count:>7}  {shot}")
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -500,10 +542,6 @@ def main(argv: list[str] | None = None) -> int:
     failures = [(r.page, message) for r in results for message in r.failures]
     for page, message in failures:
         print(f"FAIL {page}: {message}", file=sys.stderr)
-    tex_pages = [r.page for r in results if r.raw_tex_count]
-    if tex_pages:
-        print(f"docs browser check: warning: {len(tex_pages)} pages show TeX source instead of typeset math, because "
-              "MathJax is loaded from a CDN that the check blocks (see the raw TeX column)", file=sys.stderr)
     failed_pages = sum(1 for r in results if r.failures)
     print(f"docs browser check: {len(results) - failed_pages} pages passed, {failed_pages} failed; "
           f"screenshots in {screenshot_dir}")
