@@ -346,7 +346,7 @@ TABLE_COLUMNS = ["task", "method", "n_seeds", "n_failed", "accuracy_pct_mean", "
                  "accuracy_pct_ci_low", "accuracy_pct_ci_high", "macro_f1_pct_mean", "reference_method", "n_paired",
                  "p_value", "p_bonferroni", "cohens_d", "trainable_params", "base_params", "trainable_percent",
                  "adapter_mb", "seconds_per_step_mean", "peak_memory_mb_mean",
-                 "accuracy_pct_of_full_ft"]  # columns of results.csv, in order
+                 "accuracy_pct_of_full_ft", "num_examples", "invalid_pct_mean"]  # columns of results.csv, in order
 
 # %% ../nbs/09_experiments.ipynb 51
 def _group_runs(rows: list[dict]) -> dict[tuple[str, str], dict]:
@@ -379,14 +379,20 @@ def _summary_row(task: str, method: str, group: dict, reference: Optional[dict],
     accuracy = [100 * r["decoded_accuracy"] for r in runs]
     mean, std = mean_std(accuracy)
     low, high = t_interval(accuracy)
-    f1 = _mean_of(runs, "macro_f1")
+    f1, invalid = _mean_of(runs, "macro_f1"), _mean_of(runs, "invalid_rate")
     first = runs[0] if runs else {}
+    examples = {r.get("num_examples") for r in runs}
+    if len(examples) > 1:
+        log.warning("the runs of %s/%s scored different numbers of examples (%s), so the table leaves num_examples "
+                    "empty; check data.eval_max_examples in their configs.", task, method, sorted(examples, key=str))
     row = {"task": task, "method": method, "n_seeds": len(runs), "n_failed": group["failed"],
            "accuracy_pct_mean": mean, "accuracy_pct_std": std, "accuracy_pct_ci_low": low, "accuracy_pct_ci_high": high,
            "macro_f1_pct_mean": None if f1 is None else 100 * f1, "reference_method": reference_method,
            "n_paired": None, "p_value": None, "p_bonferroni": None, "cohens_d": None,
            **{k: first.get(k) for k in ("trainable_params", "base_params", "trainable_percent", "adapter_mb")},
-           "seconds_per_step_mean": _mean_of(runs, "seconds_per_step"), "peak_memory_mb_mean": _mean_of(runs, "peak_memory_mb")}
+           "seconds_per_step_mean": _mean_of(runs, "seconds_per_step"), "peak_memory_mb_mean": _mean_of(runs, "peak_memory_mb"),
+           "num_examples": examples.pop() if len(examples) == 1 else None,
+           "invalid_pct_mean": None if invalid is None else 100 * invalid}
     if method == reference_method: return row
     reference_runs = reference["finished"] if reference else {}
     common = sorted(set(seeds) & set(reference_runs))
@@ -451,7 +457,8 @@ def parameter_counts(rows: list[dict]) -> dict[str, dict]:
 
 # %% ../nbs/09_experiments.ipynb 65
 DISPLAY_HEADERS = ["Task", "Method", "Seeds", "Failed", "Accuracy (%)", "95% CI (%)", "% of full FT", "p", "p (Bonferroni)",
-                   "Cohen's d", "Trainable params", "Trainable (%)", "Adapter (MB)", "s/step", "Peak memory (MB)"]
+                   "Cohen's d", "Trainable params", "Trainable (%)", "Adapter (MB)", "s/step", "Peak memory (MB)",
+                   "Eval examples", "Invalid (%)"]
 
 def _number(value, spec: str) -> str:
     if value is None: return "–"
@@ -468,9 +475,10 @@ def display_cells(row: dict) -> list[str]:
             _number(row.get("accuracy_pct_of_full_ft"), ".1f"),
             _number(row["p_value"], ".3g"), _number(row["p_bonferroni"], ".3g"), _number(row["cohens_d"], ".2f"),
             _number(row["trainable_params"], ","), _number(row["trainable_percent"], ".3f"), _number(row["adapter_mb"], ".2f"),
-            _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f")]
+            _number(row["seconds_per_step_mean"], ".3f"), _number(row["peak_memory_mb_mean"], ".0f"),
+            _number(row.get("num_examples"), "d"), _number(row.get("invalid_pct_mean"), ".2f")]
 
-# %% ../nbs/09_experiments.ipynb 69
+# %% ../nbs/09_experiments.ipynb 71
 def table_caption(table: list[dict]) -> str:
     "One sentence saying what the numbers of the table are."
     reference = table[0]["reference_method"] if table else "the reference method"
@@ -479,7 +487,7 @@ def table_caption(table: list[dict]) -> str:
             "p (Bonferroni) is adjusted over the methods compared within a task. % of full FT divides a method's mean "
             "accuracy by full_ft's on the same task.")
 
-# %% ../nbs/09_experiments.ipynb 70
+# %% ../nbs/09_experiments.ipynb 72
 def table_to_csv(table: list[dict]) -> str:
     "The table as CSV with the columns of `TABLE_COLUMNS`, floats at full precision and empty cells for None."
     buffer = io.StringIO()
@@ -488,7 +496,7 @@ def table_to_csv(table: list[dict]) -> str:
     for row in table: writer.writerow({k: "" if row[k] is None else row[k] for k in TABLE_COLUMNS})
     return buffer.getvalue()
 
-# %% ../nbs/09_experiments.ipynb 72
+# %% ../nbs/09_experiments.ipynb 74
 def table_to_markdown(table: list[dict]) -> str:
     "The table as a Markdown pipe table, after a one-line caption."
     right_aligned = [":---", ":---"] + ["---:"] * (len(DISPLAY_HEADERS) - 2)
@@ -497,7 +505,7 @@ def table_to_markdown(table: list[dict]) -> str:
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in display_cells(row)) + " |")
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 75
+# %% ../nbs/09_experiments.ipynb 77
 LATEX_SPECIALS = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
                   "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
 
@@ -506,7 +514,7 @@ def latex_escape(text: str) -> str:
     escaped = "".join(LATEX_SPECIALS.get(ch, ch) for ch in text)
     return escaped.replace("±", r"$\pm$").replace("–", "--")
 
-# %% ../nbs/09_experiments.ipynb 77
+# %% ../nbs/09_experiments.ipynb 79
 def table_to_latex(table: list[dict]) -> str:
     "The table as a LaTeX tabular, with the caption as a comment above it."
     columns = "ll" + "r" * (len(DISPLAY_HEADERS) - 2)
@@ -516,7 +524,7 @@ def table_to_latex(table: list[dict]) -> str:
     lines += [r"\hline", r"\end{tabular}"]
     return "\n".join(lines) + "\n"
 
-# %% ../nbs/09_experiments.ipynb 80
+# %% ../nbs/09_experiments.ipynb 82
 def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     "Save accuracy (%) against trainable share (%, log axis) as a PNG, one labelled point per row."
     from matplotlib.backends.backend_agg import FigureCanvasAgg  # imported on first use: matplotlib is slow to import
@@ -544,7 +552,7 @@ def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     tmp.replace(path)
     return path
 
-# %% ../nbs/09_experiments.ipynb 82
+# %% ../nbs/09_experiments.ipynb 84
 def _cli_value(value) -> str:
     "`value` as `parse_overrides` reads it back."
     if isinstance(value, bool): return "true" if value else "false"
@@ -565,7 +573,7 @@ def rerun_command(row: dict, config_file: Optional[str] = None, overrides: Optio
         for key, value in values.items(): args += [f"--{section}.{key}", _cli_value(value)]
     return shlex.join(args)
 
-# %% ../nbs/09_experiments.ipynb 84
+# %% ../nbs/09_experiments.ipynb 86
 def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overrides: Optional[dict] = None) -> str:
     "A Markdown list of the failed run folders, each with its reason and a rerun command."
     failed = [r for r in rows if r["status"] != "ok"]
@@ -582,7 +590,7 @@ def failures_markdown(rows: list[dict], config_file: Optional[str] = None, overr
         else: lines += ["No rerun command: the folder has no config.yaml and its path is not TASK/METHOD/seed_SEED.", ""]
     return "\n".join(lines)
 
-# %% ../nbs/09_experiments.ipynb 87
+# %% ../nbs/09_experiments.ipynb 89
 def read_grid_file(output_dir) -> dict:
     "The grid record of `output_dir/grid.json`, or an empty dict when there is none."
     path = Path(output_dir) / GRID_FILE
@@ -591,7 +599,7 @@ def read_grid_file(output_dir) -> dict:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise ConfigError(f"{path} is not valid JSON ({e}); delete it, or pass the config file and overrides again.") from None
 
-# %% ../nbs/09_experiments.ipynb 88
+# %% ../nbs/09_experiments.ipynb 90
 def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: Optional[str] = None,
                  overrides: Optional[dict] = None) -> dict[str, Path]:
     "Write the tables, the figure, parameter_counts.json and failures.md into `output_dir`; return their paths by name."
@@ -614,7 +622,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     log.info("wrote %s to %s", ", ".join(paths), output_dir)
     return paths
 
-# %% ../nbs/09_experiments.ipynb 93
+# %% ../nbs/09_experiments.ipynb 95
 def _read_json_file(path: Path):
     if not path.is_file(): raise ConfigError(f"file not found: {path}. Write it with lora-diffusion-experiments first.")
     try: return json.loads(path.read_text(encoding="utf-8"))
@@ -624,7 +632,7 @@ def _parse_number(text: str, tp: type):
     try: return tp(text)
     except (TypeError, ValueError): return None
 
-# %% ../nbs/09_experiments.ipynb 94
+# %% ../nbs/09_experiments.ipynb 96
 VERIFIED = {"trainable_params": "d", "trainable_percent": ".3f", "adapter_mb": ".2f"}  # column -> precision compared
 
 def verify_tables(table_csv, counts_json) -> list[str]:
