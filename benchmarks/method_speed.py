@@ -21,7 +21,7 @@ import torch
 
 from lora_diffusion.config import load_config
 from lora_diffusion.evaluation import decode_batch
-from lora_diffusion.metrics import peak_memory_mb
+from lora_diffusion.metrics import peak_memory_mb, peak_rss_mb, reset_peak_rss
 from lora_diffusion.training import METHODS, Trainer, trainable_summary
 
 
@@ -41,21 +41,6 @@ def make_trainer(method: str, config: str, batch_size: int) -> Trainer:
         for _ in range(4 * CACHE_EPOCHS): trainer.train_step(batches)
         trainer.model.state_cache.hits = trainer.model.state_cache.misses = 0  # the table reports the timed steps only
     return trainer
-
-
-def reset_peak_rss() -> bool:
-    "Reset this process's peak resident set size (VmHWM); Linux only. Return whether it worked."
-    try:
-        with open("/proc/self/clear_refs", "w") as f: f.write("5")
-        return True
-    except OSError: return False
-
-
-def peak_rss_mb() -> float:
-    "VmHWM of this process in MiB, from /proc/self/status."
-    with open("/proc/self/status") as f:
-        line = next(l for l in f if l.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024  # the value is in kB
 
 
 def memory_child(method: str, config: str, batch_size: int, steps: int):

@@ -19,7 +19,7 @@ from sklearn.metrics import f1_score
 # %% auto 0
 __all__ = ['METRIC_MODULES_DIR', 'METRIC_REGISTRY', 'match_verbalizer', 'classification_scores', 'MetricSpec',
            'metric_module_path', 'load_metric_module', 'check_metric_names', 'compute_metrics', 'peak_memory_mb',
-           'file_mb']
+           'file_mb', 'reset_peak_rss', 'peak_rss_mb', 'rss_mb']
 
 # %% ../nbs/06_metrics.ipynb 5
 def match_verbalizer(texts: list[str], verbalizer: list[str]) -> list[int]:
@@ -143,3 +143,25 @@ def peak_memory_mb(device: torch.device) -> tuple[float, str]:
 def file_mb(path) -> float:
     "Size of a file in MiB."
     return Path(path).stat().st_size / 2**20
+
+# %% ../nbs/06_metrics.ipynb 50
+def _proc_status_mb(field: str) -> float:
+    "The memory field `field` (VmRSS, VmHWM) of /proc/self/status in MiB; Linux only."
+    with open("/proc/self/status") as f:
+        line = next(l for l in f if l.startswith(field + ":"))
+    return int(line.split()[1]) / 1024  # the value is in kB
+
+def reset_peak_rss() -> bool:
+    "Reset this process's peak resident set size (VmHWM) to its current size; Linux only. Return whether it worked."
+    try:
+        with open("/proc/self/clear_refs", "w") as f: f.write("5")
+        return True
+    except OSError: return False
+
+def peak_rss_mb() -> float:
+    "Peak resident set size (VmHWM) of this process since it started or since `reset_peak_rss`, in MiB; Linux only."
+    return _proc_status_mb("VmHWM")
+
+def rss_mb() -> float:
+    "Current resident set size (VmRSS) of this process in MiB; Linux only."
+    return _proc_status_mb("VmRSS")
