@@ -38,7 +38,8 @@ log = logging.getLogger(__name__)
 __all__ = ['log', 'OPTIONS', 'TaskRun', 'read_task_run', 'check_task_runs', 'task_train_data', 'task_eval_data', 'MixedTaskData',
            'train_on_mixture', 'task_weight_summary', 'CompositionSettings', 'default_joint_steps', 'Composition',
            'load_composition', 'score_keys', 'train_router', 'train_joint', 'evaluate_options', 'forgetting',
-           'run_composition', 'caption_text', 'results_markdown', 'write_results', 'compose_cli', 'compose_main']
+           'run_composition', 'caption_text', 'results_markdown', 'plot_results', 'write_results', 'compose_cli',
+           'compose_main']
 
 # %% ../nbs/10c_composition.ipynb 6
 @dataclass
@@ -319,7 +320,7 @@ def _pct(x: Optional[float], signed: bool = False) -> str:
     if x is None: return "–"
     return f"{100 * x:+.1f}" if signed else f"{100 * x:.1f}"
 
-def caption_text(results: dict) -> str:
+def caption_text(results: dict, hardware: Optional[str] = None) -> str:  # hardware in words; None: the one recorded
     "The caption: held-out sample, budgets of every option, seed, hardware and commit."
     runs, budget = results["runs"], results["budget"]
     per_task = "; ".join(f"{t} {r['steps']} steps x {r['batch_size']}" for t, r in runs.items())
@@ -332,7 +333,7 @@ def caption_text(results: dict) -> str:
             f"{results['seed']}). Base {results['base']}. Per-task runs: {per_task}. (c) router "
             f"{router['steps']} steps x {router['batch_size']} on the mixed data, base and task adapters frozen "
             f"({router['trainable_params']:,} parameters); {joint_text}. Forgetting is (a) minus (b) or (c), in points; "
-            f"positive is a loss. Hardware: {results['hardware']}. Commit: {results['commit']}.")
+            f"positive is a loss. Hardware: {hardware or results['hardware']}. Commit: {results['commit']}.")
 
 # %% ../nbs/10c_composition.ipynb 35
 def results_markdown(results: dict, caption: Optional[str] = None) -> str:
@@ -357,15 +358,38 @@ def results_markdown(results: dict, caption: Optional[str] = None) -> str:
     return "\n".join(lines) + "\n\n" + (caption or caption_text(results)) + "\n"
 
 # %% ../nbs/10c_composition.ipynb 36
+def plot_results(results: dict, path):
+    "Save a bar chart of each task's headline score under every option to `path` (PNG)."
+    from matplotlib.figure import Figure  # no pyplot, so the caller's plotting backend stays as it is
+    tasks, options = results["tasks"], list(results["options"])
+    fig = Figure(figsize=(7, 3.6))
+    ax = fig.subplots()
+    x, width = np.arange(len(tasks)), 0.8 / len(options)
+    for k, option in enumerate(options):
+        values = [100 * results["scores"][t][option][results["metric"][t]] for t in tasks]
+        ax.bar(x + (k - (len(options) - 1) / 2) * width, values, width, label=results["options"][option])
+    metrics = set(results["metric"].values())
+    ax.set_xticks(x, tasks)
+    ax.set_ylabel(f"{metrics.pop().replace('_', ' ')} (%)" if len(metrics) == 1 else "score (%)")
+    ax.set_ylim(0, 100)
+    ax.set_title("Each task under each option")
+    ax.legend(fontsize=8, ncols=len(options), loc="upper center", bbox_to_anchor=(0.5, -0.1))
+    fig.tight_layout()
+    path = Path(path)
+    tmp = path.with_name(path.name + ".tmp")
+    fig.savefig(tmp, dpi=150, format="png")
+    tmp.replace(path)
+
+# %% ../nbs/10c_composition.ipynb 37
 def _atomic_text(path: Path, text: str):
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
 def write_results(results: dict, out) -> dict:
-    "Write results.json, results.md and results.csv to folder `out`; return their paths."
+    "Write results.json, results.md, results.csv and results.png to folder `out`; return their paths."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
-    paths = {name: out / f"results.{name}" for name in ("json", "md", "csv")}
+    paths = {name: out / f"results.{name}" for name in ("json", "md", "csv", "png")}
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["task", "option", "metric", "score", "invalid_rate", "num_examples"])
@@ -375,10 +399,11 @@ def write_results(results: dict, out) -> dict:
             writer.writerow([t, option, metric, f"{scores[metric]:.6g}", f"{scores.get('invalid_rate', float('nan')):.6g}", scores["num_examples"]])
     _atomic_text(paths["csv"], buffer.getvalue())
     _atomic_text(paths["md"], results_markdown(results))
+    plot_results(results, paths["png"])
     _atomic_text(paths["json"], json.dumps(results, indent=2) + "\n")  # last: its presence marks a finished experiment
     return paths
 
-# %% ../nbs/10c_composition.ipynb 40
+# %% ../nbs/10c_composition.ipynb 41
 def _compose_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="lora-diffusion-compose", allow_abbrev=False,
@@ -397,7 +422,7 @@ def _compose_parser() -> argparse.ArgumentParser:
     p.add_argument("--overwrite", action="store_true", help="replace results already in --output_dir")
     return p
 
-# %% ../nbs/10c_composition.ipynb 41
+# %% ../nbs/10c_composition.ipynb 42
 def _settings_from_args(args: argparse.Namespace) -> CompositionSettings:
     "Check the numeric flags and turn them into `CompositionSettings`."
     for name, low in (("router_steps", 1), ("joint_steps", 0), ("eval_examples", 0), ("batch_size", 1)):
@@ -422,5 +447,6 @@ def compose_cli(argv: Optional[list] = None) -> int:
     return 0
 
 def compose_main():
+    "Console entry point of lora-diffusion-compose: a user error ends in one `error:` line and exit status 2."
     from lora_diffusion.cli import run_cli
     sys.exit(run_cli(compose_cli))
