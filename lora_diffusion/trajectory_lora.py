@@ -19,7 +19,8 @@ from .config import ConfigError, LoRAConfig
 # %% auto 0
 __all__ = ['PHASES', 'TrajectoryModule', 'PhaseBank', 'phase_index', 'pool_prompt', 'TrajectoryLoRA', 'rank_regularizer',
            'orth_regularizer', 'shrink_singular_values_', 'parameter_breakdown', 'BaseStateCache', 'LoRADiffusionModel',
-           'base_hidden', 'selected_states', 'cached_states', 'logits_at']
+           'base_hidden', 'selected_states', 'cached_states', 'logits_at', 'TaskRouter', 'ComposedAdapter',
+           'ComposedLoRAModel']
 
 # %% ../nbs/03_trajectory_lora.ipynb 6
 class TrajectoryModule(nn.Module):
@@ -72,6 +73,11 @@ class TrajectoryLoRA(nn.Module):
         self.banks = nn.ModuleList(PhaseBank(hidden_dim, cfg.time_embed_dim, cfg.cond_dim, r, cfg.num_modules) for r in ranks)
         self.register_buffer("scaling", torch.tensor([cfg.scaling_early, cfg.scaling_mid, cfg.scaling_late]), persistent=False)
 
+    @property
+    def condition_layer(self) -> Optional[int]:
+        "Layer of the base whose pooled prompt states feed `cond` (None: the last)."
+        return self.cfg.condition_layer
+
     def condition(self, h, prompt_mask):
         "Condition c (B, C): mean of hidden states h (B, L, D) over `prompt_mask` (B, L), projected."
         return self.cond(pool_prompt(h, prompt_mask))
@@ -86,6 +92,10 @@ class TrajectoryLoRA(nn.Module):
             if rows.numel() == 0: continue
             out = out.index_add(0, rows, self.scaling[p] * bank(h[rows], temb[rows], c[rows]).to(h.dtype))
         return out
+
+    def forward(self, h, t, pooled, row_of):
+        "The perturbation (N, D) at N positions from pooled prompt states (R, D); `row_of` (N,) is each position's row."
+        return self.delta(h, t, self.cond(pooled)[row_of])
 
 # %% ../nbs/03_trajectory_lora.ipynb 19
 def rank_regularizer(adapter: TrajectoryLoRA) -> torch.Tensor:
@@ -155,15 +165,18 @@ class BaseStateCache:
             self.bytes -= sum(v.numel() * v.element_size() for v in old) + len(old_key)
 
 # %% ../nbs/03_trajectory_lora.ipynb 30
+def _check_condition_layer(layer: Optional[int], depth: int):
+    "Raise `ConfigError` unless `layer` names a layer of a base with `depth` layers (or is None, the last)."
+    if layer is not None and not -(depth + 1) <= layer <= depth:
+        raise ConfigError(f"lora.condition_layer={layer} is out of range: the base has {depth} layers, so use 0 (the "
+                          f"embeddings) to {depth}, a negative index from -{depth + 1}, or null for the last layer.")
+
 class LoRADiffusionModel(nn.Module):
     "A frozen base denoiser with a trajectory-level LoRA adapter on its last hidden state."
     def __init__(self, base: Denoiser, cfg: LoRAConfig, hidden_dim: Optional[int] = None):
         super().__init__()
         self.base = base.freeze()
-        layer, depth = cfg.condition_layer, base.depth
-        if layer is not None and not -(depth + 1) <= layer <= depth:
-            raise ConfigError(f"lora.condition_layer={layer} is out of range: the base has {depth} layers, so use 0 (the "
-                              f"embeddings) to {depth}, a negative index from -{depth + 1}, or null for the last layer.")
+        _check_condition_layer(cfg.condition_layer, base.depth)
         dim = hidden_dim or base.head_input_dim()
         self.adapter = TrajectoryLoRA(dim, cfg)
         self.adapter_enabled = True
@@ -213,7 +226,7 @@ def base_hidden(model: LoRADiffusionModel, xt, t, batch: dict, rows: torch.Tenso
 # %% ../nbs/03_trajectory_lora.ipynb 34
 def selected_states(model: LoRADiffusionModel, xt, t, positions, batch: dict, rows, cache: Optional[dict] = None):
     "Base states at the True entries of `positions[rows]` (N, D) and the pooled prompt states of `rows` (R, D)."
-    layer = model.adapter.cfg.condition_layer
+    layer = model.adapter.condition_layer
     if layer is None: h = h_c = base_hidden(model, xt, t, batch, rows, cache)  # (R, L, D)
     else: h, h_c = base_hidden(model, xt, t, batch, rows, cache, layer)  # last layer, condition layer
     prompt_mask = (batch["token_type_ids"][rows] == 0) & (batch["attention_mask"][rows] == 1)  # (R, L)
@@ -243,9 +256,8 @@ def logits_at(model: LoRADiffusionModel, xt, t, positions, batch: dict, cache: O
     if use_store: h_sel, pooled = cached_states(model, xt, t, positions, batch, rows)
     else: h_sel, pooled = selected_states(model, xt, t, positions, batch, rows, cache)  # (N, D), (R, D)
     if model.adapter_enabled:
-        c = model.adapter.cond(pooled)  # (R, C)
         row_of = positions[rows].nonzero()[:, 0]  # (N,) row of each selected position
-        h_sel = h_sel + model.adapter.delta(h_sel, t[rows][row_of], c[row_of])
+        h_sel = h_sel + model.adapter(h_sel, t[rows][row_of], pooled, row_of)
     return model.base.head(h_sel)
 
 # %% ../nbs/03_trajectory_lora.ipynb 48
@@ -270,3 +282,90 @@ LoRADiffusionModel.trainable_state_dict = lambda self: self.adapter.state_dict()
 LoRADiffusionModel.load_trainable_state_dict = _load_trainable_state_dict
 LoRADiffusionModel.parameter_breakdown = lambda self: parameter_breakdown(self.adapter)
 LoRADiffusionModel.base_params = property(lambda self: self.base.num_parameters())
+
+# %% ../nbs/03_trajectory_lora.ipynb 51
+class TaskRouter(nn.Module):
+    "Softmax task weights w (R, K) from pooled prompt states (R, D), through a 2-layer MLP."
+    def __init__(self, input_dim: int,  # D, width of the pooled prompt states
+                 num_tasks: int,  # K, task adapters to mix
+                 hidden_dim: int = 512):  # width of the hidden layer
+        super().__init__()
+        self.mlp = nn.Sequential(nn.Linear(input_dim, hidden_dim), nn.ReLU(), nn.Linear(hidden_dim, num_tasks))
+        nn.init.zeros_(self.mlp[2].weight); nn.init.zeros_(self.mlp[2].bias)  # w = 1/K at the start: uniform averaging
+
+    @property
+    def num_tasks(self) -> int: return self.mlp[2].out_features
+
+    def forward(self, pooled: torch.Tensor) -> torch.Tensor: return self.mlp(pooled).softmax(-1)  # (R, K)
+
+# %% ../nbs/03_trajectory_lora.ipynb 53
+class ComposedAdapter(nn.Module):
+    "K frozen task adapters whose perturbations are summed with task weights w per row: sum_k w_k Delta_k."
+    def __init__(self, adapters: list[TrajectoryLoRA],  # trained task adapters; frozen here
+                 router: Optional[TaskRouter] = None,  # gives w for each row; None: the fixed `weights`
+                 weights: Optional[list[float]] = None):  # w for every row when there is no router; None: 1/K each
+        super().__init__()
+        K = len(adapters)
+        if K < 2: raise ConfigError(f"composition needs at least 2 task adapters, got {K}.")
+        layers = sorted({str(a.condition_layer) for a in adapters})
+        if len(layers) > 1:
+            raise ConfigError(f"the task adapters pool their condition from different layers ({', '.join(layers)}); "
+                              "compose adapters trained with the same lora.condition_layer.")
+        if router is not None and (weights is not None or router.num_tasks != K):
+            raise ValueError(f"pass a router for {K} tasks or fixed weights, not both (router for {router.num_tasks} tasks).")
+        weights = [1 / K] * K if weights is None else [float(x) for x in weights]
+        if len(weights) != K or min(weights) < 0 or abs(sum(weights) - 1) > 1e-6:
+            raise ValueError(f"fixed weights {weights} must be {K} non-negative numbers that sum to 1.")
+        self.adapters = nn.ModuleList(adapters).requires_grad_(False)
+        self.router = router
+        self.register_buffer("fixed_weights", torch.tensor(weights), persistent=False)
+
+    @property
+    def condition_layer(self) -> Optional[int]: return self.adapters[0].condition_layer
+
+    def task_weights(self, pooled: torch.Tensor) -> torch.Tensor:
+        "Task weights w (R, K) for pooled prompt states (R, D): the router's, or the fixed ones on every row."
+        if self.router is not None: return self.router(pooled)
+        return self.fixed_weights.to(pooled.dtype).expand(pooled.shape[0], -1)
+
+    def forward(self, h, t, pooled, row_of):
+        "sum_k w_k Delta_k at N positions: h (N, D), t (N,), pooled (R, D), row_of (N,) -> (N, D)."
+        w = self.task_weights(pooled)[row_of].to(h.dtype)  # (N, K)
+        out = torch.zeros_like(h)
+        for k, adapter in enumerate(self.adapters):
+            out = out + w[:, k, None] * adapter(h, t, pooled, row_of)
+        return out
+
+# %% ../nbs/03_trajectory_lora.ipynb 59
+class ComposedLoRAModel(LoRADiffusionModel):
+    "A frozen base with a `ComposedAdapter` on its last hidden state; only the router, if there is one, trains."
+    def __init__(self, base: Denoiser, adapter: ComposedAdapter,
+                 state_cache_mb: float = 0.0):  # training only: MiB of frozen-base states kept for rows that come back
+        nn.Module.__init__(self)  # LoRADiffusionModel.__init__ would build a fresh TrajectoryLoRA from a config
+        self.base = base.freeze()
+        _check_condition_layer(adapter.condition_layer, base.depth)
+        self.adapter, self.adapter_enabled = adapter, True
+        self.state_cache = BaseStateCache(state_cache_mb) if state_cache_mb > 0 else None
+
+    def regularization(self, lora_cfg: LoRAConfig) -> tuple[torch.Tensor, dict]:
+        "No term: the task adapters are frozen, and the router has no regularizer."
+        return torch.zeros(()), {}
+
+    def after_optimizer_step(self, lr: float, lora_cfg: LoRAConfig):
+        "Nothing: the rank penalty's proximal step belongs to the training of the task adapters."
+
+    def trainable_state_dict(self) -> dict:
+        return {} if self.adapter.router is None else self.adapter.router.state_dict()
+
+    def load_trainable_state_dict(self, tensors: dict):
+        "Load the router's tensors; every name and shape must match."
+        if self.adapter.router is None:
+            if tensors: raise ValueError(f"this composition has no router, but got {len(tensors)} tensors to load.")
+            return
+        self.adapter.router.load_state_dict(tensors, strict=True)
+
+    def parameter_breakdown(self) -> dict:
+        "Trainable parameter counts: the router, then the total (the frozen task adapters count 0 here)."
+        router = self.adapter.router
+        count = 0 if router is None else sum(p.numel() for p in router.parameters() if p.requires_grad)
+        return {"router": count, "total": count}
