@@ -378,6 +378,11 @@ def resolve_key(key: str) -> str:
     matches = [k for k in keys if k.split(".", 1)[1] == key]
     if len(matches) == 1: return matches[0]
     if len(matches) > 1: raise ConfigError(f"--{key} is ambiguous: use one of {', '.join('--' + m for m in matches)}.")
+    if "." not in key:  # a short flag such as --max_stpes: compare it with the key names without their section
+        names = sorted({k.split(".", 1)[1] for k in keys})
+        close = difflib.get_close_matches(key, names, n=3, cutoff=0.6)
+        suggestions = [k for name in close for k in keys if k.split(".", 1)[1] == name]
+        if suggestions: raise ConfigError(f"unknown config key {key!r}. Did you mean {' or '.join(suggestions)}?")
     raise _unknown_key_error(key, keys)
 
 def parse_cli_value(dotted: str, text: str) -> Any:
