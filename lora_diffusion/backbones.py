@@ -22,9 +22,9 @@ from .config import ConfigError, ModelConfig
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'BASES_DIR', 'MANIFEST', 'Denoiser', 'time_embedding', 'TransformerBlock', 'DiffusionTransformer',
+__all__ = ['log', 'BASES_DIR', 'MANIFEST', 'SIZE_KEYS', 'Denoiser', 'time_embedding', 'TransformerBlock', 'DiffusionTransformer',
            'appended_layer', 'HFMaskedLM', 'resolve_source', 'find_base_folder', 'load_hf_masked_lm', 'load_backbone',
-           'shipped_bases', 'load_base_folder', 'save_base_folder']
+           'shipped_bases', 'load_base_folder', 'save_base_folder', 'base_size', 'record_base_size']
 
 # %% ../nbs/02_backbones.ipynb 5
 class Denoiser(nn.Module):
@@ -278,3 +278,25 @@ def save_base_folder(net: Denoiser, folder, manifest: dict, trained_names: Optio
     tmp.replace(folder / manifest["weights"])  # atomic: a reader sees the old file or the new one
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return folder
+
+# %% ../nbs/02_backbones.ipynb 37
+SIZE_KEYS = ("hidden_dim", "num_layers", "num_heads", "vocab_size", "max_seq_len")  # ModelConfig keys of a base's shape
+
+def base_size(base: Denoiser) -> dict:
+    "The size of a loaded `base` under the names of `SIZE_KEYS`; a key the base does not define is left out."
+    if isinstance(base, DiffusionTransformer): return {k: getattr(base.cfg, k) for k in SIZE_KEYS}
+    hf = base.model.config
+    size = {"hidden_dim": hf.hidden_size, "num_layers": base.depth, "num_heads": hf.num_attention_heads,
+            "vocab_size": hf.vocab_size, "max_seq_len": getattr(hf, "max_position_embeddings", None)}
+    return {k: v for k, v in size.items() if v is not None}
+
+def record_base_size(cfg: ModelConfig, base: Denoiser) -> ModelConfig:
+    "Set the size keys of `cfg` to those of `base`; raise `ConfigError` for a key changed from its default to another size."
+    defaults = ModelConfig()
+    for key, actual in base_size(base).items():
+        given = getattr(cfg, key)
+        if given != actual and given != getattr(defaults, key):
+            raise ConfigError(f"model.{key}={given} does not match the base {cfg.name_or_path}, whose {key} is {actual}. "
+                              f"A pretrained base sets its own size: drop --model.{key}.")
+        setattr(cfg, key, actual)
+    return cfg

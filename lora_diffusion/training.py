@@ -31,7 +31,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from . import __version__
-from .backbones import HFMaskedLM, load_backbone
+from .backbones import HFMaskedLM, load_backbone, record_base_size
 from .config import Config, ConfigError, config_to_dict, read_config, save_config
 from .data import TaskData, collate, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
@@ -98,6 +98,7 @@ def build_model(cfg: Config, base=None) -> Model:
     if cfg.method.name not in METHODS:
         raise ConfigError(f"method {cfg.method.name!r} is not implemented; available: {', '.join(METHODS)}.")
     base = base if base is not None else load_backbone(cfg.model)
+    record_base_size(cfg.model, base)  # the saved config then states the size of the base that was used
     if cfg.method.name == "lora_diffusion": return LoRADiffusionModel(base, cfg.lora)
     return build_baseline(base, cfg.method)
 
