@@ -440,9 +440,11 @@ def config_to_dict(cfg: Config) -> dict:
     return dataclasses.asdict(cfg)
 
 def save_config(cfg: Config, path) -> Path:
-    "Write the resolved config to `path` as YAML."
+    "Write the resolved config to `path` as YAML, through a temporary file so that a kill never leaves half a file."
     path = Path(path)
-    path.write_text(yaml.safe_dump(config_to_dict(cfg), sort_keys=False), encoding="utf-8")
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(yaml.safe_dump(config_to_dict(cfg), sort_keys=False), encoding="utf-8")
+    tmp.replace(path)
     return path
 
 def read_config(path) -> Config:
