@@ -85,7 +85,8 @@ def cohens_d_paired(a: Sequence[float], b: Sequence[float]) -> float:
 REQUIRED_KEYS = {"task": str, "method": str, "seed": int, "decoded_accuracy": float, "trainable_params": int,
                  "trainable_percent": float, "adapter_mb": float, "seconds_per_step": float,
                  "lora_diffusion_version": str}  # key -> type every metrics.json must have
-OPTIONAL_KEYS = {"macro_f1": float, "peak_memory_mb": float, "base_params": int}  # may be missing or null
+OPTIONAL_KEYS = {"macro_f1": float, "peak_memory_mb": float, "base_params": int, "num_examples": int,
+                 "invalid_rate": float}  # may be missing or null
 
 # %% ../nbs/10_analysis.ipynb 25
 def _type_problem(key: str, value, tp) -> Optional[str]:
