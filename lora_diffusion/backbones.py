@@ -294,9 +294,9 @@ def record_base_size(cfg: ModelConfig, base: Denoiser) -> ModelConfig:
     "Set the size keys of `cfg` to those of `base`; raise `ConfigError` for a key changed from its default to another size."
     defaults = ModelConfig()
     for key, actual in base_size(base).items():
-        given = getattr(cfg, key)
-        if given != actual and given != getattr(defaults, key):
-            raise ConfigError(f"model.{key}={given} does not match the base {cfg.name_or_path}, whose {key} is {actual}. "
+        configured = getattr(cfg, key)
+        if configured != actual and configured != getattr(defaults, key):
+            raise ConfigError(f"model.{key}={configured} does not match the base {cfg.name_or_path}, whose {key} is {actual}. "
                               f"A pretrained base sets its own size: drop --model.{key}.")
         setattr(cfg, key, actual)
     return cfg

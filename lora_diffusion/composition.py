@@ -26,7 +26,7 @@ from .backbones import Denoiser, load_backbone
 from .config import Config, ConfigError, read_config
 from .data import Encoded, TaskData, collate, load_split, take_subset
 from .evaluation import evaluate_model
-from .rank_analysis import analysis_hardware, code_commit
+from .rank_analysis import _atomic_save, _atomic_text, analysis_hardware, code_commit
 from .training import (ADAPTER_FILE, build_model, denoising_loss, epoch_order, load_adapter, lr_factor,
                                      resolve_device, seed_everything, trainable_summary)
 from .trajectory_lora import (ComposedAdapter, ComposedLoRAModel, LoRADiffusionModel, TaskRouter,
@@ -220,9 +220,8 @@ def score_keys(cfg: Config) -> list[str]:
 def _save_tensors(tensors: dict, path: Path):
     "Write `tensors` as safetensors through a temporary file, so that `path` never holds a partial file."
     from safetensors.torch import save_file
-    tmp = path.with_name(path.name + ".tmp")
-    save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp, metadata={"lora_diffusion_version": __version__})
-    tmp.replace(path)
+    tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
+    _atomic_save(lambda tmp: save_file(tensors, tmp, metadata={"lora_diffusion_version": __version__}), path)
 
 # %% ../nbs/10c_composition.ipynb 28
 def train_router(comp: Composition, s: CompositionSettings, batch_size: int, seed: int, out: Path) -> tuple[ComposedLoRAModel, dict]:
@@ -375,17 +374,9 @@ def plot_results(results: dict, path):
     ax.set_title("Each task under each option")
     ax.legend(fontsize=8, ncols=len(options), loc="upper center", bbox_to_anchor=(0.5, -0.1))
     fig.tight_layout()
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    fig.savefig(tmp, dpi=150, format="png")
-    tmp.replace(path)
+    _atomic_save(lambda tmp: fig.savefig(tmp, dpi=150, format="png"), Path(path))
 
 # %% ../nbs/10c_composition.ipynb 37
-def _atomic_text(path: Path, text: str):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
 def write_results(results: dict, out) -> dict:
     "Write results.json, results.md, results.csv and results.png to folder `out`; return their paths."
     out = Path(out); out.mkdir(parents=True, exist_ok=True)
