@@ -16,6 +16,8 @@ from typing import Any, Literal, Optional
 
 import yaml
 
+from .files import atomic_write_text
+
 # %% auto 0
 __all__ = ['CONFIG_DIR', 'TaskType', 'ConfigError', 'ModelConfig', 'DiffusionConfig', 'LoRAConfig', 'TrainingConfig',
            'DataConfig', 'TaskConfig', 'MethodConfig', 'SamplingConfig', 'validate_sampling', 'Config', 'dotted_keys',
@@ -441,11 +443,7 @@ def config_to_dict(cfg: Config) -> dict:
 
 def save_config(cfg: Config, path) -> Path:
     "Write the resolved config to `path` as YAML, through a temporary file so that a kill never leaves half a file."
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(yaml.safe_dump(config_to_dict(cfg), sort_keys=False), encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, yaml.safe_dump(config_to_dict(cfg), sort_keys=False))
 
 def read_config(path) -> Config:
     "Load and validate a resolved config written by `save_config`."
