@@ -35,6 +35,7 @@ from .backbones import HFMaskedLM, load_backbone, record_base_size
 from .config import Config, ConfigError, config_to_dict, read_config, save_config
 from .data import TaskData, collate, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
+from .files import atomic_write, atomic_write_text, fsync_path
 from .metrics import file_mb, peak_memory_mb
 from .baselines import BASELINES, AdaptedDenoiser, build_baseline
 from .trajectory_lora import LoRADiffusionModel
@@ -152,20 +153,14 @@ CHECKPOINT_FILES = (ADAPTER_FILE, "config.yaml", STATE_FILE, TRAINING_STATE_FILE
 class DamagedCheckpoint(ConfigError):
     "A checkpoint file that exists but cannot be read, such as one cut short by a full disk or a crash."
 
-def _atomic_write_text(path: Path, text: str):
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
 def save_checkpoint(model: Model, cfg: Config, folder, state: dict) -> Path:
     "Write the trained weights, the resolved config and `state` to `folder`."
     from safetensors.torch import save_file
     folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().cpu().contiguous() for k, v in model.trainable_state_dict().items()}
-    save_file(tensors, folder / (ADAPTER_FILE + ".tmp"), metadata={"lora_diffusion_version": __version__})
-    (folder / (ADAPTER_FILE + ".tmp")).replace(folder / ADAPTER_FILE)
+    atomic_write(folder / ADAPTER_FILE, lambda tmp: save_file(tensors, tmp, metadata={"lora_diffusion_version": __version__}))
     save_config(cfg, folder / "config.yaml")
-    _atomic_write_text(folder / STATE_FILE, json.dumps(state, indent=2))
+    atomic_write_text(folder / STATE_FILE, json.dumps(state, indent=2))
     return folder
 
 def load_adapter(model: Model, folder) -> Model:
@@ -203,11 +198,6 @@ def remove_partial_checkpoints(folder) -> list[Path]:
     for p in partial: shutil.rmtree(p, ignore_errors=True)
     return partial
 
-def _fsync(path: Path):
-    fd = os.open(path, os.O_RDONLY)
-    try: os.fsync(fd)
-    finally: os.close(fd)
-
 def _discard(folder: Path):
     "Rename `folder` to a temporary name, then delete it, so it never lingers half-deleted under its own name."
     doomed = folder.with_name(f".{folder.name}.tmp-delete-{os.getpid()}")
@@ -224,10 +214,10 @@ def write_checkpoint(folder, step: int, write_files) -> Path:
     if tmp.exists(): shutil.rmtree(tmp)
     tmp.mkdir()
     write_files(tmp)
-    for f in tmp.iterdir(): _fsync(f)  # the data must be on disk before the rename that publishes it
+    for f in tmp.iterdir(): fsync_path(f)  # the data must be on disk before the rename that publishes it
     if final.exists(): _discard(final)  # the same step saved by an earlier attempt
     os.rename(tmp, final)
-    _fsync(folder)  # and the rename itself
+    fsync_path(folder)  # and the rename itself
     return final
 
 def prune_checkpoints(folder, keep: Optional[int]) -> list[Path]:
@@ -508,7 +498,7 @@ def _prepare_output_dir(self: Trainer):
         kept = [line for line in (log_path.read_text().splitlines() if log_path.exists() else [])
                 if _log_step(line) <= self.step]
         kept.append(json.dumps({"step": self.step, "event": "resumed", "checkpoint": str(self.resume_from)}))
-        _atomic_write_text(log_path, "".join(line + "\n" for line in kept))
+        atomic_write_text(log_path, "".join(line + "\n" for line in kept))
     save_config(self.cfg, self.out / "config.yaml")
 
 def _write_log(self: Trainer, record: dict):
