@@ -26,7 +26,8 @@ from .backbones import Denoiser, load_backbone
 from .config import Config, ConfigError, read_config
 from .data import Encoded, TaskData, collate, load_split, take_subset
 from .evaluation import evaluate_model
-from .rank_analysis import _atomic_save, _atomic_text, analysis_hardware, code_commit
+from .files import atomic_write, atomic_write_text
+from .rank_analysis import analysis_hardware, code_commit
 from .training import (ADAPTER_FILE, build_model, denoising_loss, epoch_order, load_adapter, lr_factor,
                                      resolve_device, seed_everything, trainable_summary)
 from .trajectory_lora import (ComposedAdapter, ComposedLoRAModel, LoRADiffusionModel, TaskRouter,
@@ -221,7 +222,7 @@ def _save_tensors(tensors: dict, path: Path):
     "Write `tensors` as safetensors through a temporary file, so that `path` never holds a partial file."
     from safetensors.torch import save_file
     tensors = {k: v.detach().cpu().contiguous() for k, v in tensors.items()}
-    _atomic_save(lambda tmp: save_file(tensors, tmp, metadata={"lora_diffusion_version": __version__}), path)
+    atomic_write(path, lambda tmp: save_file(tensors, tmp, metadata={"lora_diffusion_version": __version__}))
 
 # %% ../nbs/10c_composition.ipynb 28
 def train_router(comp: Composition, s: CompositionSettings, batch_size: int, seed: int, out: Path) -> tuple[ComposedLoRAModel, dict]:
@@ -374,7 +375,7 @@ def plot_results(results: dict, path):
     ax.set_title("Each task under each option")
     ax.legend(fontsize=8, ncols=len(options), loc="upper center", bbox_to_anchor=(0.5, -0.1))
     fig.tight_layout()
-    _atomic_save(lambda tmp: fig.savefig(tmp, dpi=150, format="png"), Path(path))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=150, format="png"))
 
 # %% ../nbs/10c_composition.ipynb 37
 def write_results(results: dict, out) -> dict:
@@ -388,10 +389,10 @@ def write_results(results: dict, out) -> dict:
         for option, scores in results["scores"][t].items():
             metric = results["metric"][t]
             writer.writerow([t, option, metric, f"{scores[metric]:.6g}", f"{scores.get('invalid_rate', float('nan')):.6g}", scores["num_examples"]])
-    _atomic_text(paths["csv"], buffer.getvalue())
-    _atomic_text(paths["md"], results_markdown(results))
+    atomic_write_text(paths["csv"], buffer.getvalue())
+    atomic_write_text(paths["md"], results_markdown(results))
     plot_results(results, paths["png"])
-    _atomic_text(paths["json"], json.dumps(results, indent=2) + "\n")  # last: its presence marks a finished experiment
+    atomic_write_text(paths["json"], json.dumps(results, indent=2) + "\n")  # last: its presence marks a finished experiment
     return paths
 
 # %% ../nbs/10c_composition.ipynb 41

@@ -28,8 +28,9 @@ from .baselines import BASELINES
 from .config import Config, ConfigError, TaskConfig, build_config, config_to_dict, deep_merge, load_config, parse_overrides, read_config
 from .data import TaskData, collate, load_split, take_subset
 from .evaluation import _decoded_texts, decode_batch, write_metrics
+from .files import atomic_write_text
 from .metrics import peak_memory_mb, peak_rss_mb, reset_peak_rss, rss_mb
-from .rank_analysis import _atomic_text, analysis_hardware, code_commit
+from .rank_analysis import analysis_hardware, code_commit
 from .sampling import sampler_steps
 from .training import ADAPTER_FILE, METHODS, build_model, load_adapter, resolve_device, trainable_summary
 
@@ -321,7 +322,7 @@ def write_latency_results(results: dict, out) -> dict:
     out.mkdir(parents=True, exist_ok=True)
     paths = {"json": out / "latency.json", "md": out / "latency.md"}
     write_metrics({"caption": latency_caption(results), "adapter_note": ADAPTER_NOTE, **results}, paths["json"])
-    _atomic_text(paths["md"], latency_table(results))
+    atomic_write_text(paths["md"], latency_table(results))
     return paths
 
 # %% ../nbs/10b_latency.ipynb 42

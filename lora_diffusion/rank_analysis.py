@@ -25,6 +25,7 @@ from .backbones import time_embedding
 from .config import Config, ConfigError, load_config, read_config
 from .data import DataError, TaskData, load_split, take_subset
 from .diffusion import forward_noise, get_schedule
+from .files import atomic_write, atomic_write_text
 from .trajectory_lora import PHASES, TrajectoryLoRA, phase_index, selected_states
 
 log = logging.getLogger(__name__)
@@ -380,21 +381,10 @@ def plot_rank_figure(rows: list[dict], spectra: list[dict], caption: str, path, 
     _plot_effective_ranks(axes[2], rows)
     fig.text(0.01, 0.01, caption, fontsize=7, wrap=True, va="bottom")
     fig.tight_layout(rect=(0, 0.1, 1, 1))
-    _atomic_save(lambda tmp: fig.savefig(tmp, dpi=120, format="png"), Path(path))
+    atomic_write(path, lambda tmp: fig.savefig(tmp, dpi=120, format="png"))
     plt.close(fig)
 
 # %% ../nbs/10a_effective_rank.ipynb 44
-def _atomic_save(write, path: Path):
-    "Call `write` on a temporary path beside `path`, then rename it to `path`."
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        write(tmp)
-        tmp.replace(path)
-    finally:
-        if tmp.exists(): tmp.unlink()
-
-def _atomic_text(path: Path, text: str): _atomic_save(lambda tmp: tmp.write_text(text, encoding="utf-8"), path)
-
 def caption_text(rows: list[dict], num_sentences: int, split: str, seed: int, hardware: str, commit: str) -> str:
     "The caption: task, runs and seeds, budgets, where the runs trained, the analysis hardware and the commit."
     runs = sorted({(r["method"], r["seed"], r["budget"], r["trained_on"], r["task"]) for r in rows})
@@ -415,10 +405,10 @@ def write_rank_results(rows: list[dict], spectra: list[dict], out, caption: str)
     writer = csv.DictWriter(buffer, fieldnames=TABLE_COLUMNS, extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for r in rows: writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in r.items()})
-    _atomic_text(paths["csv"], buffer.getvalue())
-    _atomic_text(paths["md"], markdown_table(rows, caption))
+    atomic_write_text(paths["csv"], buffer.getvalue())
+    atomic_write_text(paths["md"], markdown_table(rows, caption))
     rounded = [{**s, "singular_values": [float(f"{v:.6g}") for v in s["singular_values"]]} for s in spectra]
-    _atomic_text(paths["spectra"], json.dumps({"caption": caption, "spectra": rounded}) + "\n")
+    atomic_write_text(paths["spectra"], json.dumps({"caption": caption, "spectra": rounded}) + "\n")
     plot_rank_figure(rows, spectra, caption, paths["png"])
     return paths
 
