@@ -31,6 +31,7 @@ from . import __version__
 from .analysis import (ERROR_FILE, bonferroni, cohens_d_paired, mean_std, paired_t_test, read_run,
                                      t_interval)
 from .config import Config, ConfigError, load_config, save_config
+from .files import atomic_write, atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +158,6 @@ def cell_overrides(overrides: Optional[dict], seed: int, folder, lora: Optional[
 # %% ../nbs/09_experiments.ipynb 22
 GRID_FILE = "grid.json"  # the latest grid's tasks, methods, seeds, config file and overrides
 
-def _write_atomic(path: Path, text: str):
-    "Write `text` to `path` through a temporary file, so a reader never sees a half-written file."
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
 def _config_reference(config_file: Optional[str]) -> Optional[str]:
     "An absolute path for a config file given by path; a shipped config name stays a name."
     if config_file and Path(config_file).is_file(): return str(Path(config_file).resolve())
@@ -176,7 +171,7 @@ def write_grid_file(output_dir, cells: list[GridCell], config_file: Optional[str
     record = {"tasks": sorted({c.task for c in cells}), "methods": sorted({c.method for c in cells}),
               "seeds": sorted({c.seed for c in cells}), "config_file": _config_reference(config_file),
               "overrides": overrides or {}, "lora_diffusion_version": __version__}
-    _write_atomic(output_dir / GRID_FILE, json.dumps(record, indent=2) + "\n")
+    atomic_write_text(output_dir / GRID_FILE, json.dumps(record, indent=2) + "\n")
     return output_dir / GRID_FILE
 
 # %% ../nbs/09_experiments.ipynb 25
@@ -240,7 +235,7 @@ def run_cell(cfg: Config, train_fn: Callable[[Config], object]) -> Optional[str]
         error = f"{type(e).__name__}: {e}".splitlines()[0]
         log.error("cell %s failed: %s (details in %s)", cell, error, folder / ERROR_FILE)
         folder.mkdir(parents=True, exist_ok=True)
-        _write_atomic(folder / ERROR_FILE, f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}")
+        atomic_write_text(folder / ERROR_FILE, f"{type(e).__name__}: {e}\n\n{traceback.format_exc()}")
         return error
     (folder / ERROR_FILE).unlink(missing_ok=True)  # an error from an earlier attempt no longer applies
     row = read_run(folder)
@@ -248,7 +243,7 @@ def run_cell(cfg: Config, train_fn: Callable[[Config], object]) -> Optional[str]
     error = f"training returned, but the run folder has no usable metrics.json: {row['reason']}"
     log.error("cell %s failed: %s", cell, error)
     folder.mkdir(parents=True, exist_ok=True)
-    _write_atomic(folder / ERROR_FILE, error + "\n")
+    atomic_write_text(folder / ERROR_FILE, error + "\n")
     return error
 
 # %% ../nbs/09_experiments.ipynb 29
@@ -547,10 +542,7 @@ def plot_accuracy_vs_trainable(table: list[dict], path) -> Path:
     ax.set_xlabel("trainable parameters (% of the base)")
     ax.set_ylabel("decoded accuracy (%), mean ± std over seeds")
     ax.grid(True, which="both", alpha=0.3)
-    tmp = path.with_name(path.name + ".tmp")
-    fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight")
-    tmp.replace(path)
-    return path
+    return atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=150, bbox_inches="tight"))
 
 # %% ../nbs/09_experiments.ipynb 84
 def _cli_value(value) -> str:
@@ -616,7 +608,7 @@ def write_tables(table: list[dict], output_dir, rows: list[dict], config_file: O
     output_dir.mkdir(parents=True, exist_ok=True)
     paths = {}
     for name, text in texts.items():
-        _write_atomic(output_dir / name, text)
+        atomic_write_text(output_dir / name, text)
         paths[name] = output_dir / name
     paths["accuracy_vs_trainable.png"] = plot_accuracy_vs_trainable(table, output_dir / "accuracy_vs_trainable.png")
     log.info("wrote %s to %s", ", ".join(paths), output_dir)
