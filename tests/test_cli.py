@@ -1,30 +1,18 @@
 """Command-line runs in subprocesses: user errors end with one line, and the quick path trains and evaluates."""
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-TRAIN = [sys.executable, "-c", "from lora_diffusion.cli import train_main; train_main()"]
-EVALUATE = [sys.executable, "-c", "from lora_diffusion.cli import evaluate_main; evaluate_main()"]
+from conftest import assert_user_error, entry_point, run_offline
+
+TRAIN = entry_point("lora_diffusion.cli", "train_main")
+EVALUATE = entry_point("lora_diffusion.cli", "evaluate_main")
 SST2 = Path(__file__).resolve().parents[1] / "lora_diffusion" / "data" / "sst2"
 
 
 def run(cmd, cwd):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True, timeout=900)
-
-
-def assert_user_error(result, *fragments):
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: ")
-    assert "Traceback" not in result.stderr
-    for fragment in fragments:
-        assert fragment in lines[0], lines[0]
+    return run_offline(cmd, cwd, timeout=900)
 
 
 def bad_data_dir(tmp_path, train_text):

@@ -1,24 +1,12 @@
 """lora-diffusion-compose in a subprocess: bad input ends with one error line, exit status 2 and no output folder."""
-import os
-import subprocess
-import sys
-
+from conftest import assert_user_error, entry_point, run_offline
 from lora_diffusion.config import load_config, save_config
 
-COMPOSE = [sys.executable, "-c", "from lora_diffusion.composition import compose_main; compose_main()"]
+COMPOSE = entry_point("lora_diffusion.composition", "compose_main")
 
 
 def run(args, cwd):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run(COMPOSE + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-
-
-def assert_user_error(result, fragment):
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), lines[0]
-    assert fragment in lines[0], lines[0]
+    return run_offline(COMPOSE + args, cwd, timeout=300)
 
 
 def fake_run(folder, task, method="lora_diffusion", base="minilm-diffusion"):

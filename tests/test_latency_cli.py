@@ -4,21 +4,17 @@ The base is a two-layer transformer of width 32 saved as a base folder, so two m
 SQuAD comes from the local data beside the repository when it is there, else from fixture rows.
 """
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 import torch
 
+from conftest import SHARED_DATA, assert_user_error, entry_point, offline_env, run_offline
 from lora_diffusion.backbones import DiffusionTransformer, save_base_folder
 from lora_diffusion.config import DataConfig, ModelConfig, load_config
 from lora_diffusion.data import DataError, resolve_split_file, write_fixture
 from lora_diffusion.latency import ROW_FIELDS
 
-MEASURE_LATENCY = [sys.executable, "-c", "from lora_diffusion.latency import measure_latency_main; measure_latency_main()"]
-SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MEASURE_LATENCY = entry_point("lora_diffusion.latency", "measure_latency_main")
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +30,7 @@ def setting(tmp_path_factory):
     config.write_text(json.dumps({
         "model": {"backbone": "transformer", "name_or_path": str(tmp / "base")},
         "lora": {"rank_early": 4, "rank_mid": 3, "rank_late": 2, "cond_dim": 8, "time_embed_dim": 8, "condition_layer": 1}}))
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env = offline_env()
     env.setdefault("LORA_DIFFUSION_DATA", str(SHARED_DATA))
     try: resolve_split_file(load_config("squad").task, DataConfig(data_root=env["LORA_DIFFUSION_DATA"]), "validation")
     except DataError:
@@ -44,8 +40,7 @@ def setting(tmp_path_factory):
 
 
 def run(args, setting):
-    return subprocess.run(MEASURE_LATENCY + ["--config", setting["config"], *args], cwd=setting["tmp"], env=setting["env"],
-                          capture_output=True, text=True, timeout=600)
+    return run_offline(MEASURE_LATENCY + ["--config", setting["config"], *args], setting["tmp"], setting["env"], timeout=600)
 
 
 def test_two_methods_two_tasks(setting):
@@ -81,10 +76,5 @@ def test_two_methods_two_tasks(setting):
 def test_bad_input(setting, args, fragment, alone):
     out = setting["tmp"] / "none"
     result = run([*args, "--output_dir", str(out)], setting)
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    if alone: assert len(lines) == 1, result.stderr
-    assert lines[-1].startswith("error: "), result.stderr
-    assert fragment in lines[-1], lines[-1]
-    assert "Traceback" not in result.stderr
+    assert_user_error(result, fragment, alone=alone)
     assert not out.exists()

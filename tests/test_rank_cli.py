@@ -1,22 +1,11 @@
 """lora-diffusion-analyze-rank in a subprocess: bad input ends with one error line, exit status 2 and no output folder."""
-import os
-import subprocess
-import sys
+from conftest import assert_user_error, entry_point, run_offline
 
-ANALYZE_RANK = [sys.executable, "-c", "from lora_diffusion.rank_analysis import analyze_rank_main; analyze_rank_main()"]
+ANALYZE_RANK = entry_point("lora_diffusion.rank_analysis", "analyze_rank_main")
 
 
 def run(args, cwd):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
-    return subprocess.run(ANALYZE_RANK + args, cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
-
-
-def assert_user_error(result, fragment):
-    assert result.returncode == 2, result.stderr
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1, result.stderr
-    assert lines[0].startswith("error: "), lines[0]
-    assert fragment in lines[0], lines[0]
+    return run_offline(ANALYZE_RANK + args, cwd, timeout=300)
 
 
 def test_missing_run_folder(tmp_path):

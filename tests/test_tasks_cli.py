@@ -7,11 +7,10 @@ goes through the whole pipeline (loading, encoding, training, decoding, metrics,
 import json
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import SHARED_DATA, entry_point, offline_env, run_offline
 from lora_diffusion.config import CONFIG_DIR, load_config
 from lora_diffusion.data import DataError, resolve_split_file, write_fixture
 
@@ -33,14 +32,12 @@ def local_splits_exist(task: str) -> bool:
 
 
 def run_cli(name: str, args: list, env: dict) -> subprocess.CompletedProcess:
-    code = f"from lora_diffusion.cli import {name}; {name}()"
-    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=900)
+    return run_offline([*entry_point("lora_diffusion.cli", name), *args], env=env, timeout=900)
 
 
 @pytest.mark.parametrize("task", TASKS)
 def test_train_then_evaluate(task, tmp_path):
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1",
-           "LORA_DIFFUSION_DATA": os.environ.get("LORA_DIFFUSION_DATA") or str(Path(__file__).resolve().parents[2] / "shared" / "data")}
+    env = offline_env(LORA_DIFFUSION_DATA=os.environ.get("LORA_DIFFUSION_DATA") or str(SHARED_DATA))
     extra = []
     if not local_splits_exist(task):  # no local data for this task's train or eval split: use fixture rows
         cfg = load_config(task)
