@@ -14,15 +14,16 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from .backbones import Denoiser, DiffusionTransformer, HFMaskedLM
-from .config import ConfigError, MethodConfig, ModelConfig
+from .config import ConfigError, MethodConfig, ModelConfig, TaskConfig
 from .diffusion import ancestral_sample, get_schedule
 from .trajectory_lora import base_hidden
 
 # %% auto 0
 __all__ = ['PREFIX_ATTENTION', 'PREFIX_INIT_TEXT', 'CHUNK', 'BASELINES', 'encoder_layers', 'default_lora_targets',
            'AdaptedDenoiser', 'adapted_logits_at', 'apply_full_ft', 'apply_bitfit', 'apply_weight_lora', 'Prefixes',
-           'token_prefixes', 'apply_prefix_tuning', 'BottleneckAdapter', 'sublayer_outputs', 'apply_adapters',
-           'LoReFTIntervention', 'apply_loreft', 'build_baseline', 'tiny_bases', 'toy_batch', 'overfit']
+           'token_prefixes', 'task_init_text', 'apply_prefix_tuning', 'BottleneckAdapter', 'sublayer_outputs',
+           'apply_adapters', 'LoReFTIntervention', 'apply_loreft', 'build_baseline', 'tiny_bases', 'toy_batch',
+           'overfit']
 
 # %% ../nbs/04_baselines.ipynb 6
 def encoder_layers(base: Denoiser) -> nn.ModuleList:
@@ -239,12 +240,12 @@ def _attention_modules(model: AdaptedDenoiser) -> list[nn.Module]:
     return modules
 
 @torch.no_grad()
-def token_prefixes(model: AdaptedDenoiser, length: int) -> torch.Tensor:
-    "Keys and values (2 * num_layers, P, D) that the frozen base computes for P common words, as starting prefixes."
+def token_prefixes(model: AdaptedDenoiser, length: int, text: str = PREFIX_INIT_TEXT) -> torch.Tensor:
+    "Keys and values (2 * num_layers, P, D) that the frozen base computes for the words of `text`, repeated to P tokens."
     builtin = isinstance(model.base, DiffusionTransformer)
     vocab = (model.base.tok_emb if builtin else model.base.model.get_input_embeddings()).num_embeddings
     tokenizer = getattr(model.base, "tokenizer", None)
-    ids = tokenizer(PREFIX_INIT_TEXT, add_special_tokens=False)["input_ids"] if tokenizer is not None else []
+    ids = tokenizer(text, add_special_tokens=False)["input_ids"] if tokenizer is not None else []
     if not ids or max(ids) >= vocab: ids = list(range(5, min(vocab, 5 + length)))  # small test bases: no real vocabulary
     chunks = -(-length // CHUNK)  # the words run through the base in rows of CHUNK tokens
     ids = (ids * (chunks * CHUNK // len(ids) + 1))[: chunks * CHUNK]  # repeat the words to fill every row
@@ -259,10 +260,22 @@ def token_prefixes(model: AdaptedDenoiser, length: int) -> torch.Tensor:
     flat = lambda out: out.reshape(chunks * CHUNK, -1)[:length]  # (chunks, CHUNK, D) -> (P, D)
     return torch.stack([flat(captured[i, name]) for i in range(len(hooks) // 2) for name in ("key", "value")])
 
-def apply_prefix_tuning(model: AdaptedDenoiser, cfg: MethodConfig):
-    "Add `cfg.prefix_length` key/value prefixes to every attention layer of the base."
+# %% ../nbs/04_baselines.ipynb 24
+def task_init_text(task: TaskConfig) -> str:
+    "Words of `task` to start prefixes from: the verbalizer of a classification task, else the template without its placeholders."
+    if task.type == "classification" and task.verbalizer: return " ".join(task.verbalizer)
+    return " ".join(re.sub(r"\{[^}]*\}", " ", task.template).split())
+
+# %% ../nbs/04_baselines.ipynb 25
+def apply_prefix_tuning(model: AdaptedDenoiser, cfg: MethodConfig, init_text: Optional[str] = None):
+    "Add `cfg.prefix_length` key/value prefixes to every attention layer; `init_text` gives the words of `prefix_init: task`."
     attentions, D = _attention_modules(model), model.base.head_input_dim()
-    init = token_prefixes(model, cfg.prefix_length) if cfg.prefix_init == "tokens" and not cfg.prefix_projection else None
+    init = None
+    if cfg.prefix_init == "task" and not init_text:
+        raise ConfigError("method.prefix_init=task starts the prefixes from the task's words, but no task was given; "
+                          "build the model through a full config, or set method.prefix_init to tokens or random.")
+    if not cfg.prefix_projection and cfg.prefix_init != "random":  # the MLP's embedding always starts random
+        init = token_prefixes(model, cfg.prefix_length, init_text if cfg.prefix_init == "task" else PREFIX_INIT_TEXT)
     prefixes = Prefixes(len(attentions), cfg.prefix_length, D, cfg.prefix_projection, cfg.prefix_hidden_dim, init)
     model.extra["prefix"] = prefixes
     for i, attention in enumerate(attentions):
@@ -272,7 +285,7 @@ def apply_prefix_tuning(model: AdaptedDenoiser, cfg: MethodConfig):
         _register_prefix_attention()
         model.base.model.set_attn_implementation(PREFIX_ATTENTION)
 
-# %% ../nbs/04_baselines.ipynb 25
+# %% ../nbs/04_baselines.ipynb 27
 class BottleneckAdapter(nn.Module):
     "x + W_up GELU(W_down x), starting as the identity."
     def __init__(self, dim: int, bottleneck: int):
@@ -283,7 +296,7 @@ class BottleneckAdapter(nn.Module):
 
     def forward(self, x): return x + self.up(F.gelu(self.down(x)))
 
-# %% ../nbs/04_baselines.ipynb 27
+# %% ../nbs/04_baselines.ipynb 29
 def sublayer_outputs(base: Denoiser) -> list[nn.Module]:
     "The attention-output and feed-forward-output modules of every layer, in order."
     if isinstance(base, DiffusionTransformer): return [m for layer in base.layers for m in (layer.out, layer.ff2)]
@@ -306,7 +319,7 @@ def apply_adapters(model: AdaptedDenoiser, cfg: MethodConfig):
     model.extra["adapters"] = nn.ModuleList(BottleneckAdapter(D, cfg.adapter_dim) for _ in targets)
     for module, adapter in zip(targets, model.extra["adapters"]): module.register_forward_hook(_output_hook(model, adapter))
 
-# %% ../nbs/04_baselines.ipynb 29
+# %% ../nbs/04_baselines.ipynb 31
 class LoReFTIntervention(nn.Module):
     "h + R^T ((W - R) h + b) with orthonormal rows in R (r, D); the identity while W = R and b = 0."
     def __init__(self, dim: int, rank: int):
@@ -319,7 +332,7 @@ class LoReFTIntervention(nn.Module):
         R = self.R.weight  # (r, D)
         return h + F.linear(h, self.W.weight - R, self.W.bias) @ R  # (..., r) @ (r, D) -> (..., D)
 
-# %% ../nbs/04_baselines.ipynb 30
+# %% ../nbs/04_baselines.ipynb 32
 def apply_loreft(model: AdaptedDenoiser, cfg: MethodConfig):
     "Edit the outputs of the layers in `cfg.reft_layers` (all when null) with rank-`cfg.reft_rank` LoReFT."
     layers, D = encoder_layers(model.base), model.base.head_input_dim()
@@ -332,19 +345,20 @@ def apply_loreft(model: AdaptedDenoiser, cfg: MethodConfig):
     model.extra["reft"] = nn.ModuleList(LoReFTIntervention(D, cfg.reft_rank) for _ in chosen)
     for i, edit in zip(chosen, model.extra["reft"]): layers[i].register_forward_hook(_output_hook(model, edit))
 
-# %% ../nbs/04_baselines.ipynb 32
+# %% ../nbs/04_baselines.ipynb 34
 BASELINES = {"full_ft": apply_full_ft, "weight_lora": apply_weight_lora, "prefix_tuning": apply_prefix_tuning,
              "adapters": apply_adapters, "bitfit": apply_bitfit, "loreft": apply_loreft}
 
-def build_baseline(base: Denoiser, cfg: MethodConfig) -> AdaptedDenoiser:
-    "Wrap the frozen `base` in the baseline `cfg.name`."
+def build_baseline(base: Denoiser, cfg: MethodConfig, init_text: Optional[str] = None) -> AdaptedDenoiser:
+    "Wrap the frozen `base` in the baseline `cfg.name`; `init_text` (see `task_init_text`) seeds `prefix_init: task`."
     if cfg.name not in BASELINES:
         raise ConfigError(f"method.name={cfg.name!r} is not a baseline; baselines: {', '.join(BASELINES)}.")
     model = AdaptedDenoiser(base, cfg.name)
-    BASELINES[cfg.name](model, cfg)
+    if cfg.name == "prefix_tuning": apply_prefix_tuning(model, cfg, init_text)
+    else: BASELINES[cfg.name](model, cfg)
     return model
 
-# %% ../nbs/04_baselines.ipynb 34
+# %% ../nbs/04_baselines.ipynb 36
 def tiny_bases(vocab: int = 60, seed: int = 0) -> dict:
     "Small random bases of both kinds, for tests."
     from transformers import BertConfig, BertForMaskedLM
@@ -357,7 +371,7 @@ def tiny_bases(vocab: int = 60, seed: int = 0) -> dict:
         nn.init.normal_(bert.get_input_embeddings().weight, std=0.3)
     return {"builtin": builtin.freeze(), "hf": HFMaskedLM(bert).freeze()}
 
-# %% ../nbs/04_baselines.ipynb 35
+# %% ../nbs/04_baselines.ipynb 37
 def toy_batch(vocab: int = 60, B: int = 6, L: int = 10, mask_id: int = 3, seed: int = 0) -> dict:
     "B sequences of L tokens: 8 clean prompt tokens (the last row padded after 6), then 2 masked target tokens."
     g = torch.Generator().manual_seed(seed)
@@ -367,7 +381,7 @@ def toy_batch(vocab: int = 60, B: int = 6, L: int = 10, mask_id: int = 3, seed: 
     return {"x0": x0, "xt": x0.masked_fill(target, mask_id), "target_mask": target, "attention_mask": attention_mask,
             "token_type_ids": target.long(), "t": torch.ones(B)}
 
-# %% ../nbs/04_baselines.ipynb 43
+# %% ../nbs/04_baselines.ipynb 45
 def overfit(model, batch: dict, steps: int = 3, lr: float = 1e-2) -> list[float]:
     "Train `model` on the targets of `batch` for `steps` AdamW steps; return the losses."
     params = [p for p in model.parameters() if p.requires_grad]

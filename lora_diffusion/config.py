@@ -150,7 +150,7 @@ class MethodConfig:
     prefix_length: int = 32  # prefix_tuning: key/value vectors prepended in every attention layer
     prefix_projection: bool = False  # prefix_tuning: produce the prefixes with a reparameterization MLP
     prefix_hidden_dim: int = 512  # prefix_tuning: width of that MLP
-    prefix_init: Literal["random", "tokens"] = "random"  # prefix_tuning: N(0, 0.02^2), or the base's keys and values for common words
+    prefix_init: Literal["random", "tokens", "task"] = "random"  # prefix_tuning: N(0, 0.02^2), or the base's keys and values for common words or for the task's words
     adapter_dim: int = 256  # adapters: bottleneck width of each Houlsby adapter
     reft_rank: int = 8  # loreft: rank r of the intervention subspace
     reft_layers: Optional[list] = None  # loreft: indices of the layers whose outputs are edited; null for all

@@ -37,7 +37,7 @@ from .data import TaskData, collate, load_split, shuffle_labels, take_subset
 from .diffusion import diffusion_loss, forward_noise, get_schedule, sample_time
 from .files import atomic_write, atomic_write_text, fsync_path
 from .metrics import file_mb, peak_memory_mb
-from .baselines import BASELINES, AdaptedDenoiser, build_baseline
+from .baselines import BASELINES, AdaptedDenoiser, build_baseline, task_init_text
 from .trajectory_lora import LoRADiffusionModel
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,7 @@ def build_model(cfg: Config, base=None) -> Model:
     base = base if base is not None else load_backbone(cfg.model)
     record_base_size(cfg.model, base)  # the saved config then states the size of the base that was used
     if cfg.method.name == "lora_diffusion": return LoRADiffusionModel(base, cfg.lora)
-    return build_baseline(base, cfg.method)
+    return build_baseline(base, cfg.method, task_init_text(cfg.task))
 
 def trainable_summary(model: Model) -> dict:
     "Trainable parameters: count, share of the base in percent, and breakdown by part."
