@@ -18,6 +18,7 @@ import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 from .config import ConfigError, ModelConfig
+from .files import atomic_write
 
 log = logging.getLogger(__name__)
 
@@ -273,13 +274,11 @@ def save_base_folder(net: Denoiser, folder, manifest: dict, trained_names: Optio
     state = net.state_dict()
     names = trained_names if trained_names is not None else list(state)
     tensors = {k: state[k].detach().to(dtype).contiguous() for k in names}
-    tmp = folder / (manifest["weights"] + ".tmp")
-    save_file(tensors, tmp)
-    tmp.replace(folder / manifest["weights"])  # atomic: a reader sees the old file or the new one
+    atomic_write(folder / manifest["weights"], lambda tmp: save_file(tensors, tmp))
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
     return folder
 
-# %% ../nbs/02_backbones.ipynb 37
+# %% ../nbs/02_backbones.ipynb 39
 SIZE_KEYS = ("hidden_dim", "num_layers", "num_heads", "vocab_size", "max_seq_len")  # ModelConfig keys of a base's shape
 
 def base_size(base: Denoiser) -> dict:
