@@ -22,6 +22,7 @@ from . import __version__
 from .config import Config, ConfigError, read_config
 from .data import TaskData, collate, decode_target, eos_token_id, load_split, take_subset
 from .diffusion import forward_noise, get_schedule, sample_time
+from .files import atomic_write, atomic_write_text
 from .metrics import classification_scores, compute_metrics, match_verbalizer
 from .sampling import extract_answers, sample, sampler_steps
 from .baselines import AdaptedDenoiser
@@ -146,25 +147,24 @@ def write_predictions(path, ids: list[str], texts: list[str], references: list[l
     "One JSON line per example: its id, the generated text, the references and (classification) the predicted class."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with tmp.open("w", encoding="utf-8") as f:
-        for k, (example_id, text, refs) in enumerate(zip(ids, texts, references)):
-            record = {"id": example_id, "prediction": text, "references": refs}
-            if predicted_labels is not None: record["predicted_label"] = predicted_labels[k]  # -1: not a class word
-            f.write(json.dumps(record, ensure_ascii=False) + "\n")
-    tmp.replace(path)
+
+    def write_lines(tmp: Path):
+        with tmp.open("w", encoding="utf-8") as f:
+            for k, (example_id, text, refs) in enumerate(zip(ids, texts, references)):
+                record = {"id": example_id, "prediction": text, "references": refs}
+                if predicted_labels is not None: record["predicted_label"] = predicted_labels[k]  # -1: not a class word
+                f.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    atomic_write(path, write_lines)
 
 def write_metrics(metrics: dict, path) -> Path:
     "Write `metrics` as JSON (atomically), stamped with the package version and time."
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {**metrics, "lora_diffusion_version": __version__, "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, json.dumps(payload, indent=2) + "\n")
 
-# %% ../nbs/08_evaluation.ipynb 13
+# %% ../nbs/08_evaluation.ipynb 17
 def first_sentence(text: str) -> str:
     "The text up to and including the first sentence end (., ! or ? followed by a space), or to the first line break."
     text = text.strip().split("\n")[0]
@@ -188,7 +188,7 @@ def trivial_predictions(cfg: Config, train_rows: list[dict], eval_rows: list[dic
         return "most frequent training answer", [answer] * len(eval_rows)
     return "input copied", [" ".join(str(r[c]) for c in task.input_columns) for r in eval_rows]
 
-# %% ../nbs/08_evaluation.ipynb 17
+# %% ../nbs/08_evaluation.ipynb 21
 FIXED_AT_EVALUATION = ("model", "method", "lora", "task.name", "task.type", "task.template", "task.verbalizer",
                        "task.input_columns", "task.label_column", "task.target_column", "task.max_prompt_length",
                        "task.max_target_length")  # keys that decide the model's weights or how inputs are encoded
@@ -205,7 +205,7 @@ def check_evaluation_overrides(overrides: Optional[dict], cfg, checkpoint) -> No
             raise ConfigError(f"--{dotted} cannot change at evaluation: the adapter in {checkpoint} was trained with "
                               f"{dotted}={trained[section][key]!r}. Drop the flag, or train an adapter with the new value.")
 
-# %% ../nbs/08_evaluation.ipynb 19
+# %% ../nbs/08_evaluation.ipynb 23
 def evaluate_checkpoint(checkpoint: str, task: Optional[str] = None, split: Optional[str] = None,
                         output_file: Optional[str] = None, overrides: Optional[dict] = None) -> dict:
     "Score the checkpoint in folder `checkpoint` on `split` and write the metrics to `output_file`."
