@@ -23,6 +23,7 @@ import yaml
 from . import __version__
 from .config import Config, ConfigError, load_config, parse_overrides, save_config
 from .experiments import check_buildable, plan_grid, raise_for_child, run_child, write_grid_file
+from .files import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -170,12 +171,9 @@ def write_array_grid(path, todo: list[tuple[Config, dict]]) -> Path:
         if bad: raise ConfigError(f"{bad[0]!r} contains a tab or a newline, which the grid file cannot hold; rename it.")
         lines.append("\t".join(values))
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    tmp.replace(path)
-    return path
+    return atomic_write_text(path, "\n".join(lines) + "\n")
 
-# %% ../nbs/09c_launchers.ipynb 27
+# %% ../nbs/09c_launchers.ipynb 29
 def sbatch_command(grid_file, num_cells: int, output_dir, script, backend: str = "python", notebook=None,
                    max_parallel: Optional[int] = None, sbatch_args: Sequence[str] = ()) -> list[str]:
     "The sbatch command line that submits `script` as an array of `num_cells` tasks over `grid_file`."
@@ -190,7 +188,7 @@ def sbatch_command(grid_file, num_cells: int, output_dir, script, backend: str =
     return ["sbatch", "--parsable", f"--array={array}", f"--output={logs}/%x_%A_%a.out",
             "--export=ALL," + ",".join(f"{k}={v}" for k, v in export.items()), *sbatch_args, str(script), str(Path(grid_file).resolve())]
 
-# %% ../nbs/09c_launchers.ipynb 30
+# %% ../nbs/09c_launchers.ipynb 32
 def _job_id(stdout: str) -> str:
     "The job id in the output of `sbatch --parsable`: `JOBID` or `JOBID;CLUSTER`."
     job_id = stdout.strip().split(";")[0]
