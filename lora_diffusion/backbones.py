@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch.utils.checkpoint import checkpoint
 
 from .config import ConfigError, ModelConfig
-from .files import atomic_write
+from .files import atomic_write, atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -275,7 +275,7 @@ def save_base_folder(net: Denoiser, folder, manifest: dict, trained_names: Optio
     names = trained_names if trained_names is not None else list(state)
     tensors = {k: state[k].detach().to(dtype).contiguous() for k in names}
     atomic_write(folder / manifest["weights"], lambda tmp: save_file(tensors, tmp))
-    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n")
+    atomic_write_text(folder / MANIFEST, json.dumps(manifest, indent=2) + "\n")
     return folder
 
 # %% ../nbs/02_backbones.ipynb 39

@@ -24,6 +24,7 @@ from .backbones import (DiffusionTransformer, HFMaskedLM, load_base_folder, load
                                       resolve_source, save_base_folder)
 from .config import ConfigError, ModelConfig, check_value
 from .data import read_jsonl
+from .files import atomic_write_text
 from .diffusion import forward_noise, get_schedule
 from .training import lr_factor, seed_everything
 
@@ -214,6 +215,6 @@ def save_pretrained(net, cfg: PretrainConfig, eval_seqs: torch.Tensor, history: 
     reloaded = load_base_folder(folder)
     manifest["masked_accuracy"] = {"rate": cfg.eval_mask_rate, "sequences": len(eval_seqs), "seq_len": cfg.seq_len,
                                    "top1": masked_accuracy(reloaded, eval_seqs, cfg.eval_mask_rate, cfg.schedule)}
-    (folder / "lora_diffusion_base.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    atomic_write_text(folder / "lora_diffusion_base.json", json.dumps(manifest, indent=2) + "\n")
     log.info("saved %s: held-out top-1 %.4f at %.0f%% masked", folder, manifest["masked_accuracy"]["top1"], 100 * cfg.eval_mask_rate)
     return manifest
