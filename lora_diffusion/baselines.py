@@ -272,8 +272,8 @@ def apply_prefix_tuning(model: AdaptedDenoiser, cfg: MethodConfig, init_text: Op
     attentions, D = _attention_modules(model), model.base.head_input_dim()
     init = None
     if cfg.prefix_init == "task" and not init_text:
-        raise ConfigError("method.prefix_init=task starts the prefixes from the task's words, but no task was given; "
-                          "build the model through a full config, or set method.prefix_init to tokens or random.")
+        raise ConfigError("method.prefix_init=task needs the task's words, but no task was given. Build the model "
+                          "from a full config, or set method.prefix_init to tokens or random.")
     if not cfg.prefix_projection and cfg.prefix_init != "random":  # the MLP's embedding always starts random
         init = token_prefixes(model, cfg.prefix_length, init_text if cfg.prefix_init == "task" else PREFIX_INIT_TEXT)
     prefixes = Prefixes(len(attentions), cfg.prefix_length, D, cfg.prefix_projection, cfg.prefix_hidden_dim, init)
