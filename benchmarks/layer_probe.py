@@ -37,8 +37,10 @@ def main():
     p.add_argument("--config", default="quickstart_cpu")
     p.add_argument("--train_examples", type=int, default=3000)
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--base", default=None, help="base name or folder (default: the base that --config selects)")
     args = p.parse_args()
-    cfg = load_config("sst2", "lora_diffusion", args.config)
+    cfg = load_config("sst2", "lora_diffusion", args.config,
+                      overrides={"model": {"name_or_path": args.base}} if args.base else None)
     base = load_backbone(cfg.model)
     train = TaskData(cfg.task, take_subset(load_split(cfg.task, cfg.data, "train"), args.train_examples, args.seed), base.tokenizer)
     valid = TaskData(cfg.task, load_split(cfg.task, cfg.data, "validation"), base.tokenizer)

@@ -37,7 +37,8 @@ def budget_overrides(args, output_dir: Path) -> dict:
                          "eval_frequency": 0, "log_frequency": 50, "seed": args.seed, "output_dir": str(output_dir),
                          "overwrite_output_dir": True},
             "data": {"subset_size": args.train_examples, "eval_max_examples": args.eval_examples},
-            "sampling": {"num_steps": args.sampler_steps}}
+            "sampling": {"num_steps": args.sampler_steps},
+            **({"model": {"name_or_path": args.base}} if args.base else {})}
 
 
 def run_task(task: str, args) -> dict:
@@ -71,6 +72,7 @@ def main():
     p.add_argument("--eval_examples", type=int, default=100, help="seeded sample of the evaluation split per task")
     p.add_argument("--sampler_steps", type=int, default=32, help="sampler steps T at evaluation")
     p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--base", default=None, help="base name or folder (default: the base that quickstart_cpu selects)")
     args = p.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", datefmt="%H:%M:%S")
     missing = [t for t in args.tasks if not has_local_training_data(t)]

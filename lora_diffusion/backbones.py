@@ -233,7 +233,7 @@ def load_backbone(cfg: ModelConfig) -> Denoiser:
     if cfg.backbone == "transformer":
         raise ConfigError(f"model.name_or_path={cfg.name_or_path!r} is not a pretrained base folder. The built-in transformer "
                           "must be pretrained first: run lora-diffusion-pretrain and pass its output folder, or use the "
-                          "shipped base with --config quickstart_cpu (model.backbone hf, model.name_or_path minilm-diffusion).")
+                          "shipped base with --config quickstart_cpu (model.backbone hf, model.name_or_path minilm-diffusion-v2).")
     if not cfg.name_or_path:
         raise ConfigError("model.name_or_path is not set: give a hub name, a local Hugging Face folder or a shipped base "
                           f"({', '.join(shipped_bases())}).")

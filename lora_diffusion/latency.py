@@ -333,7 +333,7 @@ def _latency_parser() -> argparse.ArgumentParser:
                     "peak memory. Any --section.key VALUE overrides the config of every method.",
         epilog="example: lora-diffusion-measure-latency --rounds 5 --output_dir outputs/latency")
     p.add_argument("--config", default="quickstart_cpu", help="YAML file or shipped config name that sets the base and the "
-                   "sampler (default quickstart_cpu: the shipped minilm-diffusion base)")
+                   "sampler (default quickstart_cpu: the shipped minilm-diffusion-v2 base)")
     p.add_argument("--tasks", nargs="+", default=["sst2", "squad"], help="task names or task YAML files (default: sst2 squad)")
     p.add_argument("--methods", nargs="+", default=list(LATENCY_METHODS), help=f"methods to time (default: all, {' '.join(LATENCY_METHODS)})")
     p.add_argument("--runs", nargs="+", default=[], help="run folders of lora-diffusion-train whose trained adapters replace the "

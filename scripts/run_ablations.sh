@@ -8,7 +8,8 @@ cd "$(dirname "$0")/.."
 out=${1:-outputs/ablations}
 steps=${STEPS:-200}
 batch=${BATCH:-64}
-common=(--config quickstart_cpu --tasks sst2 --methods lora_diffusion --seeds 42 43 44
+# The recorded ablations used the first shipped base, so the grid names it. quickstart_cpu now selects minilm-diffusion-v2.
+common=(--config quickstart_cpu --model.name_or_path minilm-diffusion --tasks sst2 --methods lora_diffusion --seeds 42 43 44
         --max_steps "$steps" --batch_size "$batch" --warmup_steps 20 --eval_frequency 0 --log_frequency 50
         --lora.state_cache_mb 256)
 
