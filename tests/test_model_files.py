@@ -1,5 +1,5 @@
-"""The repository's size budget for model files: every version of every committed `.safetensors` file, git history
-included, must stay under 25 MB in total, so a clone stays small."""
+"""Size budget for model files. Every version of every committed `.safetensors` file, git history included, must
+stay under 25 MB in total, so that a clone stays small."""
 import subprocess
 from pathlib import Path
 
@@ -9,8 +9,8 @@ REPO = Path(__file__).resolve().parents[1]
 BUDGET_BYTES = 25 * 1000**2
 
 
-def git(*args: str) -> str:
-    return subprocess.run(["git", "-C", str(REPO), *args], capture_output=True, text=True, check=True).stdout
+def git(*args: str, stdin: str | None = None) -> str:
+    return subprocess.run(["git", "-C", str(REPO), *args], input=stdin, capture_output=True, text=True, check=True).stdout
 
 
 def committed_model_blobs() -> dict:
@@ -18,12 +18,11 @@ def committed_model_blobs() -> dict:
     objects = [line.split(" ", 1) for line in git("rev-list", "--objects", "--all").splitlines() if " " in line]
     blobs = {oid: path for oid, path in objects if path.endswith(".safetensors")}
     if not blobs: return {}
-    sizes = subprocess.run(["git", "-C", str(REPO), "cat-file", "--batch-check=%(objectname) %(objectsize)"],
-                           input="\n".join(blobs) + "\n", capture_output=True, text=True, check=True).stdout
+    sizes = git("cat-file", "--batch-check=%(objectname) %(objectsize)", stdin="\n".join(blobs) + "\n")
     return {oid: (blobs[oid], int(size)) for oid, size in (line.split() for line in sizes.splitlines())}
 
 
-def test_model_files_in_history_stay_under_budget():
+def test_model_files_under_budget():
     if not (REPO / ".git").exists(): pytest.skip("not a git checkout")
     blobs = committed_model_blobs()
     assert any("bases/" in path for path, _ in blobs.values()), "no shipped base found in the history"
